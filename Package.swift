@@ -1,0 +1,49 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "conform",
+    products: [
+        .executable(name: "conform", targets: ["conform"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
+        .target(name: "ContractCore", swiftSettings: strict),
+        .target(name: "YAMLReader", dependencies: ["CLibYAML", "ContractCore"], swiftSettings: strict),
+        .target(name: "SpecLoader", dependencies: ["ContractCore", "YAMLReader"], swiftSettings: strict),
+        .target(name: "JSONValidation", dependencies: ["ContractCore"], swiftSettings: strict),
+        .target(
+            name: "Conformance", dependencies: ["ContractCore", "SpecLoader", "JSONValidation"],
+            swiftSettings: strict),
+        .target(name: "Reports", dependencies: ["ContractCore"], swiftSettings: strict),
+        .executableTarget(
+            name: "conform",
+            dependencies: [
+                "ContractCore", "YAMLReader", "SpecLoader", "JSONValidation", "Conformance", "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: [.copy("Resources/specs")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "YAMLReaderTests", dependencies: ["YAMLReader", "ContractCore"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "SpecLoaderTests", dependencies: ["SpecLoader", "ContractCore"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "JSONValidationTests", dependencies: ["JSONValidation", "ContractCore", "SpecLoader"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+    ]
+)

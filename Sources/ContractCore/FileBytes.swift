@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads whole files with POSIX calls (no Foundation on the start-up path).
+public enum FileBytes {
+    /// Why a file could not be read.
+    public enum ReadError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The file does not exist.
+        case missing(path: String)
+        /// The path names a directory.
+        case isDirectory(path: String)
+        /// The file is larger than the limit, in bytes.
+        case tooLarge(path: String, size: Int, limit: Int)
+        /// Any other operating-system error.
+        case unreadable(path: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .missing(let path): "\(path): error: no such file"
+            case .isDirectory(let path): "\(path): error: is a directory, expected a file"
+            case .tooLarge(let path, let size, let limit):
+                "\(path): error: file is \(size) bytes, more than the limit of \(limit) bytes"
+            case .unreadable(let path, let reason): "\(path): error: cannot read: \(reason)"
+            }
+        }
+    }
+
+    /// Reads the file at `path`, refusing files larger than `limit` bytes.
+    public static func read(_ path: String, limit: Int = Int.max) throws(ReadError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw .missing(path: path) }
+            throw .unreadable(path: path, reason: String(cString: strerror(code)))
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory(path: path) }
+        let expected = Int(info.st_size)
+        if expected > limit { throw .tooLarge(path: path, size: expected, limit: limit) }
+        var result = [UInt8]()
+        result.reserveCapacity(max(expected, 0))
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { break }
+            result.append(contentsOf: chunk[0..<count])
+            if result.count > limit { throw .tooLarge(path: path, size: result.count, limit: limit) }
+        }
+        return result
+    }
+
+    /// Whether `path` names an existing directory.
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Whether something exists at `path`.
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+}
+
+/// Computes 1-based line and column (in Unicode scalars) of a byte offset in UTF-8 text.
+public func lineAndColumn(in bytes: some Collection<UInt8>, offset: Int) -> (line: Int, column: Int) {
+    var line = 1
+    var column = 1
+    var position = 0
+    for byte in bytes {
+        if position >= offset { break }
+        if byte == UInt8(ascii: "\n") {
+            line += 1
+            column = 1
+        } else if byte & 0xC0 != 0x80 {
+            column += 1
+        }
+        position += 1
+    }
+    return (line, column)
+}
+
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}

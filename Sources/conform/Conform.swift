@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct Conform: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conform",
+        abstract: "Checks HTTP traffic against an OpenAPI document.",
+        discussion: """
+            Exit codes: 0 conforms; 1 violations found; 64 usage; 65 malformed spec or recording; \
+            66 input missing; 69 target unreachable.
+            """,
+        version: "0.1.0",
+        subcommands: [Lint.self])
+}
