@@ -43,7 +43,8 @@ let package = Package(
             name: "SpecLoaderTests", dependencies: ["SpecLoader", "ContractCore"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
-            name: "JSONValidationTests", dependencies: ["JSONValidation", "ContractCore", "SpecLoader"],
+            name: "CLITests", dependencies: ["conform"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
+        // JSONVALIDATIONTESTS
     ]
 )

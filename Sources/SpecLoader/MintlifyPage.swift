@@ -119,6 +119,7 @@ enum MintlifyPage {
         let title = pageTitle(bytes) ?? file
         var root: [DocumentNode.Entry] = [
             entry("openapi", .string("3.0.3"), top),
+            entry("x-conform-source", .string("mintlify"), top),
             entry("info", .object([entry("title", .string(title), top), entry("version", .string(""), top)]), top),
         ]
         if !servers.isEmpty { root.append(entry("servers", .array(servers), top)) }
@@ -291,7 +292,8 @@ enum MintlifyPage {
             case "properties":
                 var properties: [DocumentNode.Entry] = []
                 for property in item.value.entries ?? [] {
-                    if property.value["required"]?.bool == true {
+                    let wrapped = property.value["allOf"]?.elements ?? []
+                    if property.value["required"]?.bool == true || wrapped.contains(where: { $0["required"]?.bool == true }) {
                         required.append(DocumentNode(.string(property.key), at: property.keyLocation))
                         requiredLocation = requiredLocation ?? property.keyLocation
                     }

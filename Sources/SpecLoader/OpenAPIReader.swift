@@ -73,7 +73,7 @@ struct OpenAPIReader {
 
         let spec = APISpec(
             title: info?["title"]?.string ?? path, version: info?["version"]?.string ?? "",
-            openAPIVersion: version, dialect: dialect, servers: servers, security: security,
+            openAPIVersion: root["x-conform-source"]?.string == "mintlify" ? "mintlify" : version, dialect: dialect, servers: servers, security: security,
             securitySchemes: schemes, operations: operations, documents: documents, files: files)
         return LoadedSpec(spec: spec, diagnostics: diagnostics.sorted())
     }
@@ -150,7 +150,12 @@ struct OpenAPIReader {
             let (_, fragment) = URIReference.splitFragment(reference)
             if let fragment, !fragment.isEmpty, !fragment.hasPrefix("/") {
                 // A plain-name fragment (`#foo`) is a JSON Schema anchor, not a pointer.
-                if JSONPointer.tokens(fragment) == nil, isPlainName(fragment) { continue }
+                if isPlainName(fragment) { continue }
+                error(
+                    .spec,
+                    "unresolved reference \(JSONText.quote(reference)): the fragment must be a JSON Pointer starting with \"/\" or a plain-name anchor",
+                    at: location)
+                continue
             }
             if documents.resolve(reference, from: document) == nil {
                 let target = DocumentSet.target(of: reference, base: documents.documents[document].uri)
@@ -252,7 +257,7 @@ struct OpenAPIReader {
                 method: method.uppercased(), path: path, operationID: node["operationId"]?.string,
                 parameters: parameters,
                 requestBody: readRequestBody(node["requestBody"], document: document, at: pointer + "/requestBody"),
-                responses: readResponses(node, document: document, at: pointer, name: name),
+                responses: readResponses(node, document: document, at: pointer, name: name, location: operationEntry.keyLocation),
                 security: node["security"].map(readSecurity), location: operationEntry.keyLocation)
             checkPathParameters(operation)
             operations.append(operation)
@@ -299,9 +304,11 @@ struct OpenAPIReader {
         return RequestBody(isRequired: body["required"]?.bool ?? false, content: content, sourceLocation: body.location)
     }
 
-    private mutating func readResponses(_ operation: DocumentNode, document: Int, at pointer: String, name: String) -> [Response] {
+    private mutating func readResponses(
+        _ operation: DocumentNode, document: Int, at pointer: String, name: String, location: SourceLocation
+    ) -> [Response] {
         guard let responses = operation["responses"], let entries = responses.entries, !entries.isEmpty else {
-            error(.spec, "operation \(name) has no responses", at: operation.location)
+            error(.spec, "operation \(name) has no responses", at: location)
             return []
         }
         var result: [Response] = []

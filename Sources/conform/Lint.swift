@@ -115,7 +115,8 @@ enum OperationTable {
     }
 
     static func render(_ spec: APISpec) -> String {
-        let title = "\(spec.title) (OpenAPI \(spec.openAPIVersion), \(plural(spec.operations.count, "operation")))"
+        let kind = spec.openAPIVersion == "mintlify" ? "Mintlify endpoint pages" : "OpenAPI \(spec.openAPIVersion)"
+        let title = "\(spec.title) (\(kind), \(plural(spec.operations.count, "operation")))"
         let table = TextTable(header: ["METHOD", "PATH", "OPERATION ID", "STATUSES", "MEDIA TYPES", "SCHEMAS"], rows: rows(spec))
         return title + "\n" + table.rendered
     }
