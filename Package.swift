@@ -45,6 +45,8 @@ let package = Package(
         .testTarget(
             name: "CLITests", dependencies: ["conform"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
-        // JSONVALIDATIONTESTS
+        .testTarget(
+            name: "JSONValidationTests", dependencies: ["JSONValidation", "ContractCore"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,79 @@
+public import ContractCore
+
+extension JSONDocument {
+    /// The value at tape index `index` as a ``DocumentNode`` whose locations are lines and columns
+    /// of this document in `file`.
+    public func documentNode(at index: Int = 0, file: String) -> DocumentNode {
+        let lines = LineTable(bytes)
+        return documentNode(at: index, file: file, lines: lines)
+    }
+
+    private func documentNode(at index: Int, file: String, lines: LineTable) -> DocumentNode {
+        let token = tape[index]
+        let offset = Int(token.start) - (token.kind == .string ? 1 : 0)
+        let (line, column) = lines.position(of: offset, in: bytes)
+        let location = SourceLocation(file: file, line: line, column: column)
+        switch token.kind {
+        case .null: return DocumentNode(.null, at: location)
+        case .true: return DocumentNode(.bool(true), at: location)
+        case .false: return DocumentNode(.bool(false), at: location)
+        case .string: return DocumentNode(.string(string(at: index)), at: location)
+        case .number:
+            if let number = JSONNumber(utf8: rawUTF8(at: index)) { return DocumentNode(.number(number), at: location) }
+            return DocumentNode(.string(numberText(at: index)), at: location)
+        case .array:
+            return DocumentNode(.array(elements(of: index).map { documentNode(at: $0, file: file, lines: lines) }), at: location)
+        case .object:
+            var entries: [DocumentNode.Entry] = []
+            for (key, value) in members(of: index) {
+                let keyOffset = Int(tape[key].start) - 1
+                let (keyLine, keyColumn) = lines.position(of: keyOffset, in: bytes)
+                let entry = DocumentNode.Entry(
+                    key: string(at: key), keyLocation: SourceLocation(file: file, line: keyLine, column: keyColumn),
+                    value: documentNode(at: value, file: file, lines: lines))
+                if let existing = entries.firstIndex(where: { $0.key == entry.key }) {
+                    entries[existing] = entry
+                } else {
+                    entries.append(entry)
+                }
+            }
+            return DocumentNode(.object(entries), at: location)
+        }
+    }
+
+    /// The exact source bytes of the value at tape index `index` (strings with their quotes).
+    public func valueBytes(at index: Int) -> ArraySlice<UInt8> {
+        let token = tape[index]
+        let start = Int(token.start)
+        switch token.kind {
+        case .string: return bytes[(start - 1)..<(start + Int(token.length) + 1)]
+        default: return bytes[start..<(start + Int(token.length))]
+        }
+    }
+}
+
+/// Offsets where lines start, for many offset → line:column look-ups.
+struct LineTable {
+    private var starts: [Int] = [0]
+
+    init(_ bytes: [UInt8]) {
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
+    }
+
+    /// 1-based line and column (in Unicode scalars) of a byte offset.
+    func position(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
+        var low = 0
+        var high = starts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if starts[middle] <= offset { low = middle } else { high = middle - 1 }
+        }
+        var column = 1
+        var position = starts[low]
+        while position < offset && position < bytes.count {
+            if bytes[position] & 0xC0 != 0x80 { column += 1 }
+            position += 1
+        }
+        return (low + 1, column)
+    }
+}
