@@ -43,6 +43,9 @@ let package = Package(
             name: "SpecLoaderTests", dependencies: ["SpecLoader", "ContractCore"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
+            name: "ConformanceTests", dependencies: ["Conformance", "SpecLoader", "ContractCore"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
             name: "CLITests", dependencies: ["conform"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(

@@ -197,6 +197,10 @@ struct SchemaNode: Sendable {
     var isReadOnly = false
     var isWriteOnly = false
     var rules: [Rule] = []
+    /// The base URI of the schema resource this schema belongs to, for `$dynamicRef` scopes.
+    var resourceBase: String?
+    /// The name of this schema's `$dynamicAnchor`, if any.
+    var dynamicAnchor: String?
     var properties: PropertiesRule?
     var items: ItemsRule?
     /// Whether this schema, or an in-place subschema, needs evaluated-property/item annotations.

@@ -13,6 +13,8 @@ public struct SchemaCompileError: Error, Sendable, CustomStringConvertible {
 /// that ``Validator`` runs many times.
 public struct CompiledSchemas: Sendable {
     var nodes: [SchemaNode]
+    /// `$dynamicAnchor`s by `base#name`.
+    var dynamicAnchors: [String: Int] = [:]
     /// The rules the schemas follow.
     public let rules: SchemaRules
     /// Formats named by the schemas that conform does not assert, with how often they occur.
@@ -42,6 +44,7 @@ public struct SchemaCompiler {
     private var unknownFormats: [String: Int] = [:]
     private var resources = ResourceIndex()
     private var problems: [SchemaCompileError] = []
+    private var dynamicAnchors: [String: Int] = [:]
 
     /// Creates a compiler over `documents`.
     public init(documents: DocumentSet, rules: SchemaRules) {
@@ -52,7 +55,13 @@ public struct SchemaCompiler {
 
     /// Compiles the schema at `address` (and everything it reaches); returns its index.
     public mutating func compile(_ address: NodeAddress) -> Int {
-        compile(address, base: resources.baseURI(of: address, in: documents), name: nil)
+        let index = compile(address, base: resources.baseURI(of: address, in: documents), name: nil)
+        if rules == .openAPI31 {
+            for anchor in resources.dynamicAnchors where dynamicAnchors[anchor.key] == nil {
+                dynamicAnchors[anchor.key] = compile(anchor.address, base: anchor.base, name: nil)
+            }
+        }
+        return index
     }
 
     /// Problems met while compiling (unresolved references, invalid patterns), each with its place.
@@ -60,7 +69,10 @@ public struct SchemaCompiler {
 
     /// The compiled arena.
     public func finish() -> CompiledSchemas {
-        CompiledSchemas(nodes: nodes, rules: rules, unknownFormats: unknownFormats, indexByAddress: indexByAddress)
+        var compiled = CompiledSchemas(
+            nodes: nodes, rules: rules, unknownFormats: unknownFormats, indexByAddress: indexByAddress)
+        compiled.dynamicAnchors = dynamicAnchors
+        return compiled
     }
 
     // MARK: - Compilation
@@ -98,9 +110,13 @@ public struct SchemaCompiler {
             return schema
         }
         var base = base
-        if let id = node[rules == .openAPI31 ? "$id" : "id"]?.string, !id.hasPrefix("#") {
+        if let id = node[rules == .openAPI31 ? "$id" : "id"]?.string, !id.hasPrefix("#"),
+            rules == .openAPI31 || node["$ref"] == nil
+        {
             base = URIReference.resolve(id, against: base)
         }
+        schema.resourceBase = URIReference.stripFragment(base)
+        if rules == .openAPI31 { schema.dynamicAnchor = node["$dynamicAnchor"]?.string }
         if schema.name == nil { schema.name = node["title"]?.string }
 
         // In OpenAPI 3.0 (draft 4) a `$ref` replaces every sibling keyword.
@@ -108,6 +124,7 @@ public struct SchemaCompiler {
             if let target = resolveReference(text, base: base, at: reference.value.location) {
                 let index = compile(target.address, base: target.base, name: target.name)
                 schema.rules.append(Rule(kind: .ref(index), keyword: "$ref", location: reference.value.location))
+                if schema.name == nil { schema.name = nodes[index].name ?? target.name }
             } else {
                 schema.constant = false
             }
@@ -373,18 +390,30 @@ public struct SchemaCompiler {
 /// Schema resources by URI: every document, every `$id`, every `$anchor`.
 struct ResourceIndex {
     private var byURI: [String: NodeAddress] = [:]
+    /// Every `$dynamicAnchor`: its `base#name` key, address and base URI.
+    private(set) var dynamicAnchors: [(key: String, address: NodeAddress, base: String)] = []
     private var bases: [NodeAddress: String] = [:]
 
     func address(of uri: String) -> NodeAddress? {
-        byURI[URIReference.normalize(uri)] ?? byURI[uri]
+        byURI[Self.key(uri)]
     }
 
-    /// The base URI in force at `address` (the nearest enclosing `$id`, or the document's URI).
+    /// The lookup key of a URI: its normalised resource part, plus a plain-name fragment.
+    static func key(_ uri: String) -> String {
+        let (resource, fragment) = URIReference.splitFragment(uri)
+        let base = URIReference.normalize(resource)
+        guard let fragment, !fragment.isEmpty else { return base }
+        return base + "#" + fragment
+    }
+
+    /// The base URI in force around `address`: the nearest enclosing `$id` (not the node's own), or the
+    /// document's URI.
     func baseURI(of address: NodeAddress, in documents: DocumentSet) -> String {
         var best = documents.documents.indices.contains(address.document) ? documents.documents[address.document].uri : ""
         var bestLength = -1
         for (candidate, base) in bases where candidate.document == address.document {
-            let isPrefix = address.pointer == candidate.pointer || address.pointer.hasPrefix(candidate.pointer + "/")
+            // The node's own `$id` is applied when it is compiled, so only enclosing resources count.
+            let isPrefix = address.pointer.hasPrefix(candidate.pointer + "/")
             if isPrefix && candidate.pointer.count > bestLength {
                 best = base
                 bestLength = candidate.pointer.count
@@ -411,11 +440,16 @@ struct ResourceIndex {
                             bases[address] = base
                         }
                         if let fragment, !fragment.isEmpty, !fragment.hasPrefix("/") {
-                            byURI[URIReference.stripFragment(base) + "#" + fragment] = address
+                            byURI[Self.key(URIReference.stripFragment(base) + "#" + fragment)] = address
                         }
                     }
                     for key in ["$anchor", "$dynamicAnchor"] where rules == .openAPI31 {
-                        if let anchor = node[key]?.string { byURI[URIReference.stripFragment(base) + "#" + anchor] = address }
+                        if let anchor = node[key]?.string {
+                            let anchorKey = Self.key(URIReference.stripFragment(base) + "#" + anchor)
+                            // `$anchor` wins over a `$dynamicAnchor` of the same name.
+                            if key == "$anchor" || byURI[anchorKey] == nil { byURI[anchorKey] = address }
+                            if key == "$dynamicAnchor" { dynamicAnchors.append((anchorKey, address, base)) }
+                        }
                     }
                     for entry in entries {
                         // `enum`, `const`, examples hold data, not schemas.

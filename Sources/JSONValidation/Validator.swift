@@ -50,6 +50,13 @@ public struct SchemaViolation: Sendable, Hashable {
     public var message: String
     public var expected: String?
     public var actual: String?
+    /// The `oneOf`/`anyOf` alternative whose own rules failed, when a tag selected it.
+    public var alternative: String?
+
+    /// `as Alternative: /pointer: message`, the form printed to users.
+    public var text: String {
+        (alternative.map { "as \($0): " } ?? "") + (instance.isEmpty ? "" : instance + ": ") + message
+    }
 }
 
 /// The outcome of validating one body.
@@ -77,11 +84,13 @@ public struct Validator: Sendable {
 
     /// Validates the whole document against the schema with index `schema`.
     public func validate(_ document: JSONDocument, against schema: Int) -> ValidationResult {
-        var run = Evaluation(nodes: schemas.nodes, rules: schemas.rules, options: options, document: document)
+        var run = Evaluation(schemas: schemas, options: options, document: document)
         run.collecting = true
         _ = run.check(schema, 0, isEntry: true)
-        var violations = run.violations
-        violations.sort { ($0.offset, $0.instance) < ($1.offset, $1.instance) }
+        // Document order; violations of one value keep the order of their keywords.
+        var violations = run.violations.enumerated().sorted {
+            ($0.element.offset, $0.offset) < ($1.element.offset, $1.offset)
+        }.map(\.element)
         let total = violations.count + run.dropped
         if violations.count > options.maxViolations { violations.removeLast(violations.count - options.maxViolations) }
         return ValidationResult(violations: violations, total: total)
@@ -89,7 +98,7 @@ public struct Validator: Sendable {
 
     /// Whether the document is valid against the schema, without collecting messages.
     public func isValid(_ document: JSONDocument, against schema: Int) -> Bool {
-        var run = Evaluation(nodes: schemas.nodes, rules: schemas.rules, options: options, document: document)
+        var run = Evaluation(schemas: schemas, options: options, document: document)
         run.collecting = false
         return run.check(schema, 0, isEntry: true)
     }
@@ -102,12 +111,17 @@ struct Annotations {
     var allItems = false
     /// Where a schema at this place documents object properties (`properties`), if one does.
     var propertiesLocation: SourceLocation?
+    /// The name of the schema that documents them, when it has one.
+    var propertiesOwner: String?
 
     mutating func merge(_ other: Annotations) {
         properties.formUnion(other.properties)
         items.formUnion(other.items)
         allItems = allItems || other.allItems
-        if propertiesLocation == nil { propertiesLocation = other.propertiesLocation }
+        if propertiesLocation == nil {
+            propertiesLocation = other.propertiesLocation
+            propertiesOwner = other.propertiesOwner
+        }
     }
 }
 
@@ -147,18 +161,23 @@ struct Evaluation {
     var dropped = 0
     var collecting = true
     var depth = 0
+    /// Base URIs of the schema resources entered, outermost first (the dynamic scope).
+    var scope: [String] = []
+    let dynamicAnchors: [String: Int]
     /// `$ref`s being applied, innermost last: a repeat on the same value is a loop.
     var references: [(schema: Int, value: Int)] = []
     /// The deepest nesting of schema evaluations (instance depth plus in-place applicators).
     static let maxDepth = 256
 
-    init(nodes: [SchemaNode], rules: SchemaRules, options: ValidationOptions, document: JSONDocument) {
-        self.nodes = nodes
-        self.rules = rules
+    init(schemas: CompiledSchemas, options: ValidationOptions, document: JSONDocument) {
+        self.nodes = schemas.nodes
+        self.rules = schemas.rules
+        self.dynamicAnchors = schemas.dynamicAnchors
         self.options = options
         self.document = document
         self.tape = document.tape
     }
+
 
     // MARK: - Entry
 
@@ -184,7 +203,7 @@ struct Evaluation {
             path.append(.key(key))
             report(
                 check: .undocumentedProperty, severity: options.isStrict ? .error : .warning, at: member, spec: spec,
-                message: "property \(JSONText.quote(document.string(at: key))) is not documented by the schema",
+                message: "property \(JSONText.quote(document.string(at: key))) is not documented by \(annotations.propertiesOwner ?? "the schema")",
                 expected: "only documented properties", actual: quoted(member))
             path.removeLast()
             if options.isStrict {
@@ -208,16 +227,14 @@ struct Evaluation {
         if let constant = node.constant {
             if !constant {
                 report(keyword: "false", at: value, spec: node.location, message: "no value is allowed here (schema is false)")
-            } else if wantsAnnotations {
-                annotations.allItems = true
-                for position in 0..<Int(tape[value].count) where tape[value].kind == .object {
-                    annotations.properties.insert(position)
-                }
             }
             return constant
         }
         depth += 1
         defer { depth -= 1 }
+        let entersResource = node.resourceBase != nil && scope.last != node.resourceBase
+        if entersResource, let base = node.resourceBase { scope.append(base) }
+        defer { if entersResource { scope.removeLast() } }
         if depth > Self.maxDepth {
             report(keyword: "$ref", at: value, spec: node.location, message: "schema references recurse without end at this value")
             return false
@@ -249,6 +266,7 @@ struct Evaluation {
             }
             if let location = node.properties?.namedLocation, annotations.propertiesLocation == nil {
                 annotations.propertiesLocation = location
+                annotations.propertiesOwner = node.name
             }
             if options.isStrict && node.describesProperties {
                 isValid = checkStrictPresence(node, value) && isValid
@@ -300,8 +318,22 @@ struct Evaluation {
             defer { references.removeLast() }
             return applyInPlace(target, value, &annotations, wantsAnnotations)
         case .dynamicRef(let anchor, let fallback):
-            _ = anchor
-            return applyInPlace(fallback, value, &annotations, wantsAnnotations)
+            var target = fallback
+            if nodes[fallback].dynamicAnchor == anchor {
+                for base in scope {
+                    if let found = dynamicAnchors[ResourceIndex.key(base + "#" + anchor)] {
+                        target = found
+                        break
+                    }
+                }
+            }
+            if references.contains(where: { $0.schema == target && $0.value == value }) {
+                report(rule, at: value, message: "$dynamicRef loops back to a schema already applied to this value")
+                return false
+            }
+            references.append((target, value))
+            defer { references.removeLast() }
+            return applyInPlace(target, value, &annotations, wantsAnnotations)
         case .enumeration(let options):
             if options.contains(where: { equals(value, $0) }) { return true }
             let expected = "one of " + options.map { abbreviate($0.jsonText, limit: 40) }.joined(separator: ", ")
@@ -530,7 +562,8 @@ struct Evaluation {
     private mutating func applyInPlace(_ member: Int, _ value: Int, _ annotations: inout Annotations, _ wantsAnnotations: Bool) -> Bool {
         var inner = Annotations()
         let holds = evaluate(member, value, &inner, wants: wantsAnnotations)
-        if wantsAnnotations && holds { annotations.merge(inner) }
+        // A failing subschema's annotations are dropped, except while explaining a failure.
+        if wantsAnnotations && (holds || collecting) { annotations.merge(inner) }
         return holds
     }
 
@@ -735,10 +768,13 @@ struct Evaluation {
     /// Validates the alternative a tag selected, reporting its own failures by name.
     private mutating func applyTagged(_ member: Int, _ value: Int, _ annotations: inout Annotations, _ wantsAnnotations: Bool) -> Bool {
         let mark = violations.count
-        let holds = applyInPlace(member, value, &annotations, wantsAnnotations)
+        var inner = Annotations()
+        let holds = evaluate(member, value, &inner, wants: wantsAnnotations || collecting)
+        // The tag chose this alternative: judge undocumented properties against it even when it fails.
+        if holds || collecting { annotations.merge(inner) }
         if collecting, let name = nodes[member].name {
-            for position in mark..<violations.count where violations[position].severity == .error {
-                violations[position].message = "as \(name): \(violations[position].instance.isEmpty ? "" : violations[position].instance + ": ")\(violations[position].message)"
+            for position in mark..<violations.count where violations[position].alternative == nil {
+                violations[position].alternative = name
             }
         }
         return holds
@@ -762,7 +798,7 @@ struct Evaluation {
                     valuesByMember[position]?.contains(where: { equals(tag, $0) }) == true
                 }
                 if selected.count == 1 {
-                    _ = applyTagged(members[selected[0]], value, &annotations, false)
+                    _ = applyTagged(members[selected[0]], value, &annotations, true)
                     return
                 }
                 if selected.isEmpty {
@@ -773,7 +809,7 @@ struct Evaluation {
                     path.append(.key(tag - 1))
                     report(
                         rule, at: tag,
-                        message: "\(JSONText.quote(property)) is \(quoted(tag)), which names none of the oneOf alternatives (\(choices.joined(separator: ", ")))",
+                        message: "\(quoted(tag)) selects none of the oneOf alternatives (\(choices.joined(separator: ", ")))",
                         expected: "one of " + members.indices.compactMap { valuesByMember[$0]?.map(\.jsonText).joined(separator: "/") }.joined(separator: ", "),
                         actual: quoted(tag))
                     path.removeLast()
@@ -919,7 +955,7 @@ struct Evaluation {
         dropped = savedDropped
         guard let first = found.first else { return "valid" }
         let more = found.count > 1 ? " (and \(found.count - 1) more)" : ""
-        return (first.instance.isEmpty ? "" : first.instance + ": ") + first.message + more
+        return first.text + more
     }
 
     /// Re-runs the matching alternative to keep its warnings (undocumented properties).
@@ -1067,7 +1103,8 @@ struct Evaluation {
         }
         violations.append(
             SchemaViolation(
-                check: check, severity: severity, instance: pointer, offset: Int(tape[value].start), spec: spec,
+                check: check, severity: severity, instance: pointer,
+                offset: Int(tape[value].start) - (tape[value].kind == .string ? 1 : 0), spec: spec,
                 message: message, expected: expected, actual: actual))
     }
 }

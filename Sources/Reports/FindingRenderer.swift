@@ -10,8 +10,14 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 
 /// Renders findings for the console, in the stable forms other programs read.
 public enum FindingRenderer {
-    /// The text line of a finding.
-    public static func text(_ finding: Finding) -> String { finding.line }
+    /// The text line of a finding: `file:line:column: severity: message (spec file:line:column) [check-id]`.
+    public static func text(_ finding: Finding) -> String {
+        var text = ""
+        if let location = finding.location { text += "\(location): " } else if let source = finding.source { text += "\(source): " }
+        text += "\(finding.severity.rawValue): \(finding.message)"
+        if let spec = finding.spec, finding.check != .spec, spec != finding.location { text += " (spec \(spec))" }
+        return text + " [\(finding.check)]"
+    }
 
     /// The JSON object of a finding, on one line. Every key is always present (null when unknown).
     public static func json(_ finding: Finding) -> String {

@@ -17,14 +17,14 @@ public struct APISpec: Sendable {
     /// Security schemes by name.
     public var securitySchemes: [String: SecurityScheme]
     /// Every operation, in document order.
-    public var operations: [Operation]
+    public var operations: [APIOperation]
     /// The root document and every document its references reach.
     public var documents: DocumentSet
     /// The files the spec was read from, as named by the user.
     public var files: [String]
 
     /// The operation with this operationId or `METHOD /path` (case-insensitive method).
-    public func operation(named name: String) -> Operation? {
+    public func operation(named name: String) -> APIOperation? {
         if let byID = operations.first(where: { $0.operationID == name }) { return byID }
         let parts = name.split(separator: " ", maxSplits: 1)
         guard parts.count == 2 else { return nil }
@@ -69,7 +69,7 @@ public struct SecurityScheme: Sendable, Hashable {
 }
 
 /// One operation: a method on a path template.
-public struct Operation: Sendable {
+public struct APIOperation: Sendable {
     /// Upper-case method (`GET`).
     public var method: String
     /// The path template as written (`/status/{kickoff_id}`).

@@ -64,7 +64,7 @@ struct OpenAPIReader {
                 type: node["type"]?.string ?? "", scheme: node["scheme"]?.string?.lowercased(),
                 name: node["name"]?.string, location: node["in"]?.string)
         }
-        var operations: [Operation] = []
+        var operations: [APIOperation] = []
         for pathEntry in paths?.entries ?? [] {
             operations.append(contentsOf: readPathItem(pathEntry))
         }
@@ -234,7 +234,7 @@ struct OpenAPIReader {
 
     // MARK: - Paths and operations
 
-    private mutating func readPathItem(_ pathEntry: DocumentNode.Entry) -> [Operation] {
+    private mutating func readPathItem(_ pathEntry: DocumentNode.Entry) -> [APIOperation] {
         let path = pathEntry.key
         if !path.hasPrefix("/") {
             error(.spec, "path \(JSONText.quote(path)) must start with \"/\"", at: pathEntry.keyLocation)
@@ -242,7 +242,7 @@ struct OpenAPIReader {
         guard let (item, document, itemPointer) = follow(pathEntry.value, in: 0, at: "/paths/" + JSONPointer.escape(path))
         else { return [] }
         let shared = readParameters(item["parameters"], document: document, at: itemPointer + "/parameters")
-        var operations: [Operation] = []
+        var operations: [APIOperation] = []
         for method in Self.methods {
             guard let operationEntry = item.entry(method) else { continue }
             let node = operationEntry.value
@@ -253,7 +253,7 @@ struct OpenAPIReader {
                 parameters.append(parameter)
             }
             let name = "\(method.uppercased()) \(path)"
-            let operation = Operation(
+            let operation = APIOperation(
                 method: method.uppercased(), path: path, operationID: node["operationId"]?.string,
                 parameters: parameters,
                 requestBody: readRequestBody(node["requestBody"], document: document, at: pointer + "/requestBody"),
@@ -367,7 +367,7 @@ struct OpenAPIReader {
         return result
     }
 
-    private mutating func checkPathParameters(_ operation: Operation) {
+    private mutating func checkPathParameters(_ operation: APIOperation) {
         let names = Self.templateVariables(operation.path)
         let declared = operation.parameters.filter { $0.location == "path" }
         for name in names where !declared.contains(where: { $0.name == name }) {
@@ -395,8 +395,8 @@ struct OpenAPIReader {
         return names
     }
 
-    private mutating func checkOperationIDs(_ operations: [Operation]) {
-        var seen: [String: Operation] = [:]
+    private mutating func checkOperationIDs(_ operations: [APIOperation]) {
+        var seen: [String: APIOperation] = [:]
         for operation in operations {
             guard let id = operation.operationID else { continue }
             if let first = seen[id] {

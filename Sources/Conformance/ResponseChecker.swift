@@ -1,0 +1,149 @@
+public import ContractCore
+import JSONValidation
+public import SpecLoader
+
+/// Options of the contract checks.
+public struct CheckOptions: Sendable {
+    /// Undocumented properties are errors, and every documented property is required.
+    public var isStrict: Bool
+    /// The most findings kept per body.
+    public var maxFindingsPerBody: Int
+    /// The longest value quoted in a finding, in characters.
+    public var actualLimit: Int
+    /// Nesting depth accepted in bodies.
+    public var maxBodyDepth: Int
+
+    /// Creates options.
+    public init(isStrict: Bool = false, maxFindingsPerBody: Int = 100, actualLimit: Int = 80, maxBodyDepth: Int = 512) {
+        self.isStrict = isStrict
+        self.maxFindingsPerBody = maxFindingsPerBody
+        self.actualLimit = actualLimit
+        self.maxBodyDepth = maxBodyDepth
+    }
+}
+
+/// Where a body came from, for findings: its source name and how to turn a byte offset of the
+/// body into a file location.
+public struct BodySource: Sendable {
+    /// The exchange's source as printed (`body.json`, `rec.jsonl:40`, `rec.har#12`).
+    public var name: String
+    /// Maps a byte offset in the body to a place in the file.
+    public var locate: @Sendable (_ offset: Int, _ body: [UInt8]) -> SourceLocation
+
+    /// Creates a source.
+    public init(name: String, locate: @escaping @Sendable (_ offset: Int, _ body: [UInt8]) -> SourceLocation) {
+        self.name = name
+        self.locate = locate
+    }
+
+    /// A body that is a whole file: offsets map to the file's own lines.
+    public static func file(_ path: String) -> BodySource {
+        BodySource(name: path) { offset, body in
+            let (line, column) = lineAndColumn(in: body, offset: offset)
+            return SourceLocation(file: path, line: line, column: column)
+        }
+    }
+}
+
+/// Checks one response of a documented operation: status, media type, body.
+public struct ResponseChecker: Sendable {
+    /// The compiled spec.
+    public let compiled: CompiledSpec
+    /// The options.
+    public let options: CheckOptions
+    private let validator: Validator
+
+    /// Creates a checker.
+    public init(compiled: CompiledSpec, options: CheckOptions = CheckOptions()) {
+        self.compiled = compiled
+        self.options = options
+        validator = Validator(
+            schemas: compiled.schemas,
+            options: ValidationOptions(
+                isStrict: options.isStrict, direction: .response, maxViolations: options.maxFindingsPerBody,
+                actualLimit: options.actualLimit))
+    }
+
+    /// Checks a response body. `contentType` is the response's `Content-Type` (`nil`: assume JSON).
+    public func check(
+        body: [UInt8], status: Int, contentType: String?, operation: APIOperation, source: BodySource
+    ) -> [Finding] {
+        let name = operation.displayName
+        let start = source.locate(0, body)
+        func finding(
+            _ check: CheckID, _ message: String, severity: Severity = .error, at location: SourceLocation? = nil,
+            spec: SourceLocation? = nil, expected: String? = nil, actual: String? = nil, instance: String? = nil
+        ) -> Finding {
+            Finding(
+                check: check, severity: severity, message: message, location: location ?? start, source: source.name,
+                operation: name, status: status, instance: instance, spec: spec, expected: expected, actual: actual)
+        }
+        guard let response = operation.response(for: status) else {
+            let documented = operation.responses.map(\.key.description).joined(separator: ", ")
+            return [
+                finding(
+                    .statusCode, "status \(status) is not documented for \(name) (documented: \(documented))",
+                    spec: operation.location, expected: documented, actual: String(status))
+            ]
+        }
+        let isEmpty = body.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        if response.content.isEmpty {
+            if isEmpty { return [] }
+            return [
+                finding(
+                    .contentType, "\(name) \(response.key) documents no body, but one was sent",
+                    spec: response.sourceLocation, expected: "no body", actual: contentType ?? "a body")
+            ]
+        }
+        let mediaTypeName = contentType ?? "application/json"
+        guard let media = response.mediaType(for: mediaTypeName) else {
+            let documented = response.content.map(\.name).joined(separator: ", ")
+            return [
+                finding(
+                    .contentType, "media type \(JSONText.quote(mediaTypeName)) is not documented for \(name) \(response.key) (documented: \(documented))",
+                    spec: response.sourceLocation, expected: documented, actual: mediaTypeName)
+            ]
+        }
+        guard MediaType.isJSON(media.name) || media.name.hasSuffix("/*") else { return [] }
+        guard let address = media.schema, let schema = compiled.schema(at: address) else { return [] }
+        if isEmpty {
+            return [
+                finding(
+                    .json, "the body is empty, but \(name) \(response.key) documents a JSON body",
+                    spec: response.sourceLocation, expected: "a JSON body", actual: "empty")
+            ]
+        }
+        let document: JSONDocument
+        do {
+            document = try JSONDocument(bytes: body, limits: JSONLimits(maxDepth: options.maxBodyDepth))
+        } catch {
+            return [
+                finding(
+                    .json, "the body is not well-formed JSON: \(error.message) (byte offset \(error.offset))",
+                    at: source.locate(error.offset, body), expected: "JSON (RFC 8259)", actual: nil)
+            ]
+        }
+        var findings: [Finding] = document.duplicateKeys.map { duplicate in
+            finding(
+                .json, "duplicate key \(JSONText.quote(duplicate.key)) in the object at \(duplicate.pointer.isEmpty ? "the top level" : duplicate.pointer)",
+                severity: .warning,
+                at: source.locate(duplicate.offset, body), instance: duplicate.pointer)
+        }
+        let result = validator.validate(document, against: schema)
+        for violation in result.violations {
+            findings.append(
+                finding(
+                    violation.check, violation.text, severity: violation.severity, at: source.locate(violation.offset, body),
+                    spec: violation.spec, expected: violation.expected, actual: violation.actual,
+                    instance: violation.instance))
+        }
+        if result.total > result.violations.count {
+            findings.append(
+                finding(
+                    .schema("limit"),
+                    "\(result.total - result.violations.count) more violations in this body were not kept (limit \(options.maxFindingsPerBody))",
+                    severity: .warning))
+        }
+        return findings
+    }
+}
