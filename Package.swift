@@ -28,10 +28,11 @@ let package = Package(
             name: "Conformance", dependencies: ["ContractCore", "SpecLoader", "JSONValidation"],
             swiftSettings: strict),
         .target(name: "Reports", dependencies: ["ContractCore"], swiftSettings: strict),
+        .target(name: "Recordings", dependencies: ["ContractCore", "YAMLReader"], swiftSettings: strict),
         .executableTarget(
             name: "conform",
             dependencies: [
-                "ContractCore", "YAMLReader", "SpecLoader", "JSONValidation", "Conformance", "Reports",
+                "ContractCore", "YAMLReader", "SpecLoader", "JSONValidation", "Conformance", "Reports", "Recordings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Resources/specs")],
@@ -46,10 +47,16 @@ let package = Package(
             name: "ConformanceTests", dependencies: ["Conformance", "SpecLoader", "ContractCore"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
+            name: "RecordingsTests", dependencies: ["Recordings", "ContractCore"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
             name: "CLITests", dependencies: ["conform"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "JSONValidationTests", dependencies: ["JSONValidation", "ContractCore"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "ReportsTests", dependencies: ["Reports", "ContractCore"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

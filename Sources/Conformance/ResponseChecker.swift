@@ -68,8 +68,41 @@ public struct ResponseChecker: Sendable {
     public func check(
         body: [UInt8], status: Int, contentType: String?, operation: APIOperation, source: BodySource
     ) -> [Finding] {
+        check(.raw(body), status: status, contentType: contentType, operation: operation, source: source)
+    }
+
+    /// Checks a body that is already parsed: the value at tape index `index` of `document`
+    /// (a JSON Lines cassette line); `source` maps offsets of the document's bytes.
+    public func check(
+        document: JSONDocument, index: Int, status: Int, contentType: String?, operation: APIOperation,
+        source: BodySource
+    ) -> [Finding] {
+        check(.parsed(document, index), status: status, contentType: contentType, operation: operation, source: source)
+    }
+
+    /// Checks status and media type only: the recording holds no body (HAR exports often leave it out).
+    public func checkWithoutBody(
+        status: Int, contentType: String?, operation: APIOperation, source: BodySource
+    ) -> [Finding] {
+        check(.notRecorded, status: status, contentType: contentType, operation: operation, source: source)
+    }
+
+    private enum Body {
+        case raw([UInt8])
+        case parsed(JSONDocument, Int)
+        case notRecorded
+    }
+
+    private func check(
+        _ body: Body, status: Int, contentType: String?, operation: APIOperation, source: BodySource
+    ) -> [Finding] {
         let name = operation.displayName
-        let start = source.locate(0, body)
+        let bytes: [UInt8] = switch body {
+        case .raw(let raw): raw
+        case .parsed(let document, _): document.bytes
+        case .notRecorded: []
+        }
+        let start = source.locate(0, bytes)
         func finding(
             _ check: CheckID, _ message: String, severity: Severity = .error, at location: SourceLocation? = nil,
             spec: SourceLocation? = nil, expected: String? = nil, actual: String? = nil, instance: String? = nil
@@ -86,7 +119,12 @@ public struct ResponseChecker: Sendable {
                     spec: operation.location, expected: documented, actual: String(status))
             ]
         }
-        let isEmpty = body.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        let isEmpty: Bool = switch body {
+        case .raw(let raw): raw.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        case .parsed: false
+        case .notRecorded: true
+        }
+        if case .notRecorded = body, contentType == nil { return [] }
         if response.content.isEmpty {
             if isEmpty { return [] }
             return [
@@ -95,15 +133,24 @@ public struct ResponseChecker: Sendable {
                     spec: response.sourceLocation, expected: "no body", actual: contentType ?? "a body")
             ]
         }
+        if isEmpty && contentType == nil {
+            return [
+                finding(
+                    .contentType, "the response has no body, but \(name) \(response.key) documents one (\(response.content.map(\.name).joined(separator: ", ")))",
+                    spec: response.sourceLocation, expected: response.content.map(\.name).joined(separator: ", "), actual: "no body")
+            ]
+        }
         let mediaTypeName = contentType ?? "application/json"
         guard let media = response.mediaType(for: mediaTypeName) else {
             let documented = response.content.map(\.name).joined(separator: ", ")
             return [
                 finding(
-                    .contentType, "media type \(JSONText.quote(mediaTypeName)) is not documented for \(name) \(response.key) (documented: \(documented))",
+                    .contentType,
+                    "media type \(JSONText.quote(mediaTypeName)) is not documented for \(name) \(response.key) (documented: \(documented))",
                     spec: response.sourceLocation, expected: documented, actual: mediaTypeName)
             ]
         }
+        if case .notRecorded = body { return [] }
         guard MediaType.isJSON(media.name) || media.name.hasSuffix("/*") else { return [] }
         guard let address = media.schema, let schema = compiled.schema(at: address) else { return [] }
         if isEmpty {
@@ -114,28 +161,41 @@ public struct ResponseChecker: Sendable {
             ]
         }
         let document: JSONDocument
-        do {
-            document = try JSONDocument(bytes: body, limits: JSONLimits(maxDepth: options.maxBodyDepth))
-        } catch {
-            return [
-                finding(
-                    .json, "the body is not well-formed JSON: \(error.message) (byte offset \(error.offset))",
-                    at: source.locate(error.offset, body), expected: "JSON (RFC 8259)", actual: nil)
-            ]
+        let root: Int
+        switch body {
+        case .parsed(let parsed, let index):
+            document = parsed
+            root = index
+        case .notRecorded:
+            return []
+        case .raw(let raw):
+            do {
+                document = try JSONDocument(bytes: raw, limits: JSONLimits(maxDepth: options.maxBodyDepth))
+                root = 0
+            } catch {
+                return [
+                    finding(
+                        .json, "the body is not well-formed JSON: \(error.message) (byte offset \(error.offset))",
+                        at: source.locate(error.offset, raw), expected: "JSON (RFC 8259)", actual: nil)
+                ]
+            }
         }
-        var findings: [Finding] = document.duplicateKeys.map { duplicate in
+        let bodyStart = Int(document.tape[root].start) - (document.tape[root].kind == .string ? 1 : 0)
+        let bodyEnd = bodyStart + Int(document.tape[root].length) + 2
+        var findings: [Finding] = document.duplicateKeys.filter { $0.offset >= bodyStart && $0.offset < bodyEnd }.map {
+            duplicate in
             finding(
-                .json, "duplicate key \(JSONText.quote(duplicate.key)) in the object at \(duplicate.pointer.isEmpty ? "the top level" : duplicate.pointer)",
-                severity: .warning,
-                at: source.locate(duplicate.offset, body), instance: duplicate.pointer)
+                .json,
+                "duplicate key \(JSONText.quote(duplicate.key)) in the object at \(duplicate.pointer.isEmpty ? "the top level" : duplicate.pointer)",
+                severity: .warning, at: source.locate(duplicate.offset, bytes), instance: duplicate.pointer)
         }
-        let result = validator.validate(document, against: schema)
+        let result = validator.validate(document, at: root, against: schema)
         for violation in result.violations {
             findings.append(
                 finding(
-                    violation.check, violation.text, severity: violation.severity, at: source.locate(violation.offset, body),
-                    spec: violation.spec, expected: violation.expected, actual: violation.actual,
-                    instance: violation.instance))
+                    violation.check, violation.text, severity: violation.severity,
+                    at: source.locate(violation.offset, bytes), spec: violation.spec, expected: violation.expected,
+                    actual: violation.actual, instance: violation.instance))
         }
         if result.total > result.violations.count {
             findings.append(

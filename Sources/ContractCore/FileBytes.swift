@@ -30,8 +30,9 @@ public enum FileBytes {
         }
     }
 
-    /// Reads the file at `path`, refusing files larger than `limit` bytes.
-    public static func read(_ path: String, limit: Int = Int.max) throws(ReadError) -> [UInt8] {
+    /// Reads the file at `path`, refusing files larger than `limit` bytes; with `prefix`, reads at most
+    /// that many bytes from the start instead.
+    public static func read(_ path: String, limit: Int = Int.max, prefix: Int? = nil) throws(ReadError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let code = errno
@@ -45,9 +46,9 @@ public enum FileBytes {
         }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory(path: path) }
         let expected = Int(info.st_size)
-        if expected > limit { throw .tooLarge(path: path, size: expected, limit: limit) }
+        if prefix == nil, expected > limit { throw .tooLarge(path: path, size: expected, limit: limit) }
         var result = [UInt8]()
-        result.reserveCapacity(max(expected, 0))
+        result.reserveCapacity(max(min(expected, prefix ?? expected), 0))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
@@ -57,6 +58,7 @@ public enum FileBytes {
             }
             if count == 0 { break }
             result.append(contentsOf: chunk[0..<count])
+            if let prefix, result.count >= prefix { return Array(result.prefix(prefix)) }
             if result.count > limit { throw .tooLarge(path: path, size: result.count, limit: limit) }
         }
         return result

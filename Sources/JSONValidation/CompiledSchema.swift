@@ -48,15 +48,19 @@ struct TypeSet: OptionSet, Sendable, Hashable {
     }
 }
 
-/// A regular expression compiled with ECMA-262 flavoured options (ASCII `\d`, `\w`, `\b`).
+/// A `pattern` regular expression: ECMA-262 syntax (`ECMARegex`, the `u`-flag grammar), translated by
+/// `ECMAPattern` for Swift's regex engine and matched on Unicode scalars.
 final class Pattern: @unchecked Sendable {
     let source: String
     private let regex: Regex<AnyRegexOutput>
 
+    /// Returns nil when `source` is not valid ECMA-262 syntax, or uses what Swift's engine cannot
+    /// express (see `ECMAPattern.translate`).
     init?(_ source: String) {
-        guard let regex = try? Regex(ECMAPattern.translate(source)) else { return nil }
+        guard let translated = ECMAPattern.translate(source), let regex = try? Regex(translated) else { return nil }
         self.source = source
-        self.regex = regex.asciiOnlyDigits().asciiOnlyWordCharacters().anchorsMatchLineEndings(false)
+        self.regex = regex.matchingSemantics(.unicodeScalar).asciiOnlyDigits().asciiOnlyWordCharacters()
+            .wordBoundaryKind(.simple).anchorsMatchLineEndings(false)
     }
 
     /// Whether the pattern matches anywhere in `text` (patterns are not anchored).
@@ -65,49 +69,211 @@ final class Pattern: @unchecked Sendable {
     }
 }
 
-/// Rewrites ECMA-262 syntax that Swift's regex engine reads differently.
+/// Translates ECMA-262 regular expressions into Swift regex syntax with the same meaning.
+///
+/// Every construct is spelled out explicitly, so that Swift's own readings do not leak in: literals as
+/// `\x{…}`; `.` as the class of everything but line terminators (everything under `s`); `\d`, `\w`,
+/// `\s` as their ECMA-262 classes (ASCII digits and word characters, plus `ſ` and the Kelvin sign for
+/// `\w` under `i`; ECMA-262 white space and line terminators); `^` and `$` as `\A` and `\z` (line
+/// anchors under `m`); `[]` as a class matching nothing and `[^]` as one matching anything; named groups
+/// as numbered groups and backreferences as `\g{N}`. Lone surrogates (`\uD800`) match nothing, since
+/// Swift strings cannot contain them.
+///
+/// Not expressible, so `translate` returns `nil`: lookbehind (`(?<=…)`, `(?<!…)`), which Swift's engine
+/// does not support, and quantifier bounds Swift cannot represent (a variable part above 65535).
+/// Known differences that remain: a backreference to a group that did not participate fails in Swift
+/// (ECMA-262 matches the empty string), and captures inside a repeated group are not reset per
+/// iteration.
 enum ECMAPattern {
-    static func translate(_ source: String) -> String {
-        var out = ""
-        var iterator = source.unicodeScalars.makeIterator()
-        var inClass = false
-        while let scalar = iterator.next() {
-            switch scalar {
-            case "\\":
-                guard let next = iterator.next() else {
-                    out += "\\"
-                    continue
-                }
-                switch next {
-                case "c":
-                    // \cX control escapes.
-                    if let letter = iterator.next(), letter.properties.isAlphabetic {
-                        out += String(format: letter.value % 32)
-                    } else {
-                        out += "\\\\c"
-                    }
-                default:
-                    out.unicodeScalars.append("\\")
-                    out.unicodeScalars.append(next)
-                }
-            case "[":
-                inClass = true
-                out += "["
-            case "]":
-                inClass = false
-                out += "]"
-            case "$" where !inClass:
-                // ECMA `$` (without the m flag) matches only at the end of input.
-                out += "\\z"
-            default:
-                out.unicodeScalars.append(scalar)
+    /// The largest quantifier bound Swift's regex parser accepts.
+    static let largestBound = 65535
+
+    /// Returns the Swift regex syntax for an ECMA-262 pattern, or `nil` when the pattern is not valid
+    /// ECMA-262 or cannot be expressed.
+    static func translate(_ source: String) -> String? {
+        guard let parsed = ECMARegex.parse(source) else { return nil }
+        var translator = PatternTranslator(groupNames: parsed.groupNames)
+        guard translator.emit(parsed.root, []) else { return nil }
+        return translator.output
+    }
+}
+
+/// The emitter behind `ECMAPattern.translate`.
+private struct PatternTranslator {
+    let groupNames: [String: [Int]]
+    var output = ""
+
+    /// ECMA-262 `\s`: WhiteSpace and LineTerminator.
+    static let spaceMembers =
+        #"\x{9}-\x{D}\x{20}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}"#
+    /// ECMA-262 LineTerminator.
+    static let lineTerminators = #"\x{A}\x{D}\x{2028}\x{2029}"#
+    /// Every code point.
+    static let anything = #"[\x{0}-\x{10FFFF}]"#
+
+    /// Appends the translation of `node` under `flags`; false when it cannot be expressed.
+    mutating func emit(_ node: ECMARegex.Node, _ flags: ECMARegex.Flags) -> Bool {
+        switch node {
+        case .empty:
+            return true
+        case .sequence(let terms):
+            for term in terms {
+                guard emit(term, flags) else { return false }
             }
+            return true
+        case .alternation(let alternatives):
+            output += "(?:"
+            for (index, alternative) in alternatives.enumerated() {
+                if index > 0 { output += "|" }
+                guard emit(alternative, flags) else { return false }
+            }
+            output += ")"
+            return true
+        case .character(let value):
+            output += Self.isSurrogate(value) ? "(?!)" : Self.literal(value)
+            return true
+        case .anyCharacter:
+            output += flags.contains(.dotAll) ? Self.anything : "[^" + Self.lineTerminators + "]"
+            return true
+        case .classEscape(let escape):
+            output += Self.classEscape(escape, flags)
+            return true
+        case .characterClass(let negated, let items):
+            output += Self.characterClass(negated: negated, items, flags)
+            return true
+        case .lineStart:
+            output += flags.contains(.multiline) ? "(?m:^)" : #"\A"#
+            return true
+        case .lineEnd:
+            output += flags.contains(.multiline) ? "(?m:$)" : #"\z"#
+            return true
+        case .wordBoundary(let negated):
+            output += negated ? #"\B"# : #"\b"#
+            return true
+        case .lookahead(let body, let negated):
+            output += negated ? "(?!" : "(?="
+            guard emit(body, flags) else { return false }
+            output += ")"
+            return true
+        case .lookbehind:
+            return false
+        case .capture(let body, _, _):
+            output += "("
+            guard emit(body, flags) else { return false }
+            output += ")"
+            return true
+        case .group(let body):
+            output += "(?:"
+            guard emit(body, flags) else { return false }
+            output += ")"
+            return true
+        case .modified(let body, let adding, let removing):
+            let inner = flags.union(adding).subtracting(removing)
+            switch (flags.contains(.ignoreCase), inner.contains(.ignoreCase)) {
+            case (false, true): output += "(?i:"
+            case (true, false): output += "(?-i:"
+            default: output += "(?:"
+            }
+            guard emit(body, inner) else { return false }
+            output += ")"
+            return true
+        case .backreference(let index):
+            output += #"\g{"# + String(index) + "}"
+            return true
+        case .namedBackreference(let name):
+            // Groups sharing a name are in different alternatives: at most one has participated.
+            let indices = groupNames[name] ?? []
+            output += "(?:" + indices.map { #"\g{"# + String($0) + "}" }.joined(separator: "|") + ")"
+            return true
+        case .quantified(let atom, let min, let max, let greedy):
+            return emitQuantified(atom, min: min, max: max, greedy: greedy, flags)
         }
-        return out
     }
 
-    private static func String(format code: UInt32) -> Swift.String {
-        "\\x{" + Swift.String(code, radix: 16) + "}"
+    /// Appends a quantified atom, splitting exact counts above Swift's largest bound.
+    private mutating func emitQuantified(
+        _ atom: ECMARegex.Node, min: Int, max: Int?, greedy: Bool, _ flags: ECMARegex.Flags
+    ) -> Bool {
+        var atomOutput = PatternTranslator(groupNames: groupNames)
+        guard atomOutput.emit(atom, flags) else { return false }
+        let body = "(?:" + atomOutput.output + ")"
+        let limit = ECMAPattern.largestBound
+        // No string has 2³¹ code points to repeat over: a larger maximum is as good as none.
+        let upper = max.flatMap { $0 >= Int(Int32.max) ? nil : $0 }
+        var exact = min
+        if exact > limit {
+            let blocks = exact / limit
+            guard blocks <= limit else { return false }
+            output += "(?:" + body + "{" + String(limit) + "}){" + String(blocks) + "}"
+            exact -= blocks * limit
+        }
+        let lazy = greedy ? "" : "?"
+        guard let upper else {
+            output += body + (exact == 0 ? "*" : exact == 1 ? "+" : "{" + String(exact) + ",}") + lazy
+            return true
+        }
+        let variable = upper - min
+        guard variable <= limit else { return false }
+        if variable == 0 {
+            output += body + "{" + String(exact) + "}"
+        } else {
+            output += body + "{" + String(exact) + "," + String(exact + variable) + "}" + lazy
+        }
+        return true
+    }
+
+    /// A code point as Swift regex syntax: ASCII letters and digits as themselves, others as `\x{…}`.
+    static func literal(_ value: UInt32) -> String {
+        switch value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A:
+            return String(Character(Unicode.Scalar(UInt8(value))))
+        default:
+            return #"\x{"# + String(value, radix: 16, uppercase: true) + "}"
+        }
+    }
+
+    /// True for a UTF-16 surrogate code point.
+    static func isSurrogate(_ value: UInt32) -> Bool {
+        value >= 0xD800 && value <= 0xDFFF
+    }
+
+    /// A class escape as a self-contained Swift class (or property), usable inside a class too.
+    static func classEscape(_ escape: ECMARegex.ClassEscape, _ flags: ECMARegex.Flags) -> String {
+        switch escape {
+        case .digit(let negated):
+            return negated ? "[^0-9]" : "[0-9]"
+        case .word(let negated):
+            let members = flags.contains(.ignoreCase) ? #"0-9A-Z_a-z\x{17F}\x{212A}"# : "0-9A-Z_a-z"
+            return (negated ? "[^" : "[") + members + "]"
+        case .space(let negated):
+            return (negated ? "[^" : "[") + spaceMembers + "]"
+        case .property(let property, let negated):
+            let body: String
+            switch property {
+            case .generalCategory(let name): body = "gc=" + name
+            case .script(let name, let extensions): body = (extensions ? "scx=" : "sc=") + name
+            case .binary(let name): body = name
+            }
+            return (negated ? #"\P{"# : #"\p{"#) + body + "}"
+        }
+    }
+
+    /// A character class; surrogate members are dropped, `[]` matches nothing and `[^]` anything.
+    static func characterClass(negated: Bool, _ items: [ECMARegex.ClassItem], _ flags: ECMARegex.Flags) -> String {
+        var members = ""
+        for item in items {
+            switch item {
+            case .character(let value):
+                if !isSurrogate(value) { members += literal(value) }
+            case .range(let low, let high):
+                if low < 0xD800 { members += literal(low) + "-" + literal(Swift.min(high, 0xD7FF)) }
+                if high > 0xDFFF { members += literal(Swift.max(low, 0xE000)) + "-" + literal(high) }
+            case .escape(let escape):
+                members += classEscape(escape, flags)
+            }
+        }
+        if members.isEmpty { return negated ? anything : "(?!)" }
+        return (negated ? "[^" : "[") + members + "]"
     }
 }
 

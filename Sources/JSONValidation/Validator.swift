@@ -82,11 +82,12 @@ public struct Validator: Sendable {
         self.options = options
     }
 
-    /// Validates the whole document against the schema with index `schema`.
-    public func validate(_ document: JSONDocument, against schema: Int) -> ValidationResult {
+    /// Validates the value at tape index `root` (the whole document by default) against the schema
+    /// with index `schema`.
+    public func validate(_ document: JSONDocument, at root: Int = 0, against schema: Int) -> ValidationResult {
         var run = Evaluation(schemas: schemas, options: options, document: document)
         run.collecting = true
-        _ = run.check(schema, 0, isEntry: true)
+        _ = run.check(schema, root, isEntry: true)
         // Document order; violations of one value keep the order of their keywords.
         var violations = run.violations.enumerated().sorted {
             ($0.element.offset, $0.offset) < ($1.element.offset, $1.offset)
@@ -97,10 +98,10 @@ public struct Validator: Sendable {
     }
 
     /// Whether the document is valid against the schema, without collecting messages.
-    public func isValid(_ document: JSONDocument, against schema: Int) -> Bool {
+    public func isValid(_ document: JSONDocument, at root: Int = 0, against schema: Int) -> Bool {
         var run = Evaluation(schemas: schemas, options: options, document: document)
         run.collecting = false
-        return run.check(schema, 0, isEntry: true)
+        return run.check(schema, root, isEntry: true)
     }
 }
 

@@ -12,6 +12,9 @@ enum Console {
 
     static func err(_ line: String) { write(line + "\n", to: STDERR_FILENO) }
 
+    /// Writes to stderr without a newline (progress lines).
+    static func errRaw(_ text: String) { write(text, to: STDERR_FILENO) }
+
     /// Whether the stream is a terminal and colour is allowed (`NO_COLOR` unset).
     static func usesColor(_ descriptor: Int32 = STDOUT_FILENO) -> Bool {
         isatty(descriptor) == 1 && getenv("NO_COLOR") == nil

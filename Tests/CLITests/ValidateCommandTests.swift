@@ -54,7 +54,11 @@ import Testing
 
     @Test func usageErrorsExit64() throws {
         let file = Runner.fixture("status-running.json")
-        #expect(try Runner.run(["validate", file]).status == 64)
+        #expect(try Runner.run(["validate", file, "--operation", "getExecutionStatus"]).status == 64)
+        #expect(try Runner.run(["validate"]).status == 64)
+        let bare = try Runner.run(["validate", file])
+        #expect(bare.status == 65)
+        #expect(bare.stderr.contains("cannot tell what this file holds"))
         let unknown = try Runner.run(["validate", file, "--operation", "nope", "--status", "200"])
         #expect(unknown.status == 64)
         #expect(unknown.stderr.contains("no operation \"nope\""))

@@ -1,3 +1,4 @@
+import ContractCore
 import Testing
 
 @testable import JSONValidation
@@ -276,6 +277,17 @@ struct MalformedJSON: Sendable, CustomTestStringConvertible {
         #expect((token.flags & JSONToken.hasEscapes != 0) == hasEscapes)
         #expect(document.keyEquals(0, Array(decoded.utf8)))
         #expect(Array(document.rawUTF8(at: 0)) == Array(text.utf8.dropFirst().dropLast()))
+    }
+
+    @Test(arguments: [("0", 1), ("[]", 1), ("{}", 1), ("\"\"", 1), ("{\"\":0}", 3), ("[[0]]", 3)])
+    func growsTheTapeForDenseDocuments(_ element: String, _ tokensPerElement: Int) throws {
+        let count = 20_000
+        let text = "[" + Array(repeating: element, count: count).joined(separator: ",") + "]"
+        let document = try JSONDocument(text: text)
+        #expect(document.tape.count == 1 + count * tokensPerElement)
+        #expect(document.tape[0].count == UInt32(count))
+        #expect(document.tape[0].next == UInt32(document.tape.count))
+        #expect(document.jsonText(at: 0, limit: Int.max) == text)
     }
 
     @Test func reportsLineAndColumnOfOffsets() throws {

@@ -1,4 +1,3 @@
-public import ContractCore
 
 extension JSONDocument {
     /// The value at tape index `index` as a ``DocumentNode`` whose locations are lines and columns
@@ -53,15 +52,15 @@ extension JSONDocument {
 }
 
 /// Offsets where lines start, for many offset → line:column look-ups.
-struct LineTable {
+public struct LineTable: Sendable {
     private var starts: [Int] = [0]
 
-    init(_ bytes: [UInt8]) {
+    public init(_ bytes: [UInt8]) {
         for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
     }
 
     /// 1-based line and column (in Unicode scalars) of a byte offset.
-    func position(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
+    public func position(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
         var low = 0
         var high = starts.count - 1
         while low < high {

@@ -1,0 +1,129 @@
+public import ContractCore
+import JSONValidation
+public import SpecLoader
+
+/// The verdict on one exchange.
+public struct ExchangeOutcome: Sendable {
+    /// `METHOD /template` of the matched operation, or `nil` when none matched.
+    public var operation: String?
+    /// The response status.
+    public var status: Int
+    /// What was found (errors and warnings).
+    public var findings: [Finding]
+    /// Whether an error was found.
+    public var isFailed: Bool { findings.contains { $0.severity == .error } }
+}
+
+/// Checks recorded or live exchanges: operation, parameters, status, media type, body.
+public struct ExchangeChecker: Sendable {
+    public let compiled: CompiledSpec
+    public let options: CheckOptions
+    private let matcher: OperationMatcher
+    private let responses: ResponseChecker
+    private let parameterValidator: Validator
+
+    /// Creates a checker.
+    public init(compiled: CompiledSpec, options: CheckOptions = CheckOptions()) {
+        self.compiled = compiled
+        self.options = options
+        matcher = OperationMatcher(spec: compiled.spec)
+        responses = ResponseChecker(compiled: compiled, options: options)
+        parameterValidator = Validator(
+            schemas: compiled.schemas,
+            options: ValidationOptions(direction: .request, reportsUndocumented: false, actualLimit: options.actualLimit))
+    }
+
+    /// Checks one exchange. `fixedOperation` (bare body files) skips matching.
+    public func check(_ exchange: HTTPExchange, fixedOperation: APIOperation? = nil) -> ExchangeOutcome {
+        let start = exchange.location
+        let operation: APIOperation
+        var findings: [Finding] = []
+        if let fixedOperation {
+            operation = fixedOperation
+        } else if let match = matcher.match(method: exchange.method, url: exchange.url) {
+            operation = match.operation
+            findings += checkParameters(match, exchange)
+        } else {
+            let path = OperationMatcher.path(of: exchange.url)
+            let others = matcher.otherMethods(url: exchange.url)
+            let hint = others.isEmpty
+                ? "" : " (the path matches \(others.map(\.displayName).joined(separator: ", ")))"
+            findings.append(
+                Finding(
+                    check: .operation, message: "no documented operation matches \(exchange.method) \(path)\(hint)",
+                    location: start, source: exchange.source, status: exchange.status,
+                    expected: "a documented method and path", actual: "\(exchange.method) \(path)"))
+            return ExchangeOutcome(operation: nil, status: exchange.status, findings: findings)
+        }
+        let contentType = exchange.responseHeader("content-type")
+        switch exchange.body {
+        case .none:
+            findings += responses.checkWithoutBody(
+                status: exchange.status, contentType: contentType, operation: operation,
+                source: BodySource(name: exchange.source) { _, _ in start ?? SourceLocation(file: exchange.source, line: 1, column: 1) })
+        case .bytes(let bytes, let location):
+            let place = location ?? start ?? SourceLocation(file: exchange.source, line: 1, column: 1)
+            findings += responses.check(
+                body: bytes, status: exchange.status, contentType: contentType, operation: operation,
+                source: BodySource(name: exchange.source) { _, _ in place })
+        case .file(let bytes, let path):
+            findings += responses.check(
+                body: bytes, status: exchange.status, contentType: contentType, operation: operation, source: .file(path))
+        case .parsedJSON(let document, let index, let file, let line):
+            findings += responses.check(
+                document: document, index: index, status: exchange.status, contentType: contentType, operation: operation,
+                source: BodySource(name: exchange.source) { offset, _ in
+                    SourceLocation(file: file, line: line, column: document.lineColumn(ofOffset: offset).column)
+                })
+        }
+        for index in findings.indices where findings[index].source == nil { findings[index].source = exchange.source }
+        return ExchangeOutcome(operation: operation.displayName, status: exchange.status, findings: findings)
+    }
+
+    private func checkParameters(_ match: OperationMatcher.Match, _ exchange: HTTPExchange) -> [Finding] {
+        var findings: [Finding] = []
+        let operation = match.operation
+        let query = OperationMatcher.query(of: exchange.url)
+        for parameter in operation.parameters where parameter.location == "path" || parameter.location == "query" {
+            let value: String?
+            if parameter.location == "path" {
+                value = match.pathParameters.first { $0.name == parameter.name }?.value
+            } else {
+                value = query.first { $0.name == parameter.name }?.value
+            }
+            guard let value else {
+                if parameter.isRequired {
+                    findings.append(
+                        Finding(
+                            check: .parameter, message: "required \(parameter.location) parameter \(JSONText.quote(parameter.name)) is missing",
+                            location: exchange.location, source: exchange.source, operation: operation.displayName,
+                            status: exchange.status, spec: parameter.sourceLocation, expected: "present", actual: "absent"))
+                }
+                continue
+            }
+            guard let address = parameter.schema, let schema = compiled.schema(at: address),
+                let document = try? JSONDocument(text: coerce(value, schema: address))
+            else { continue }
+            let result = parameterValidator.validate(document, against: schema)
+            for violation in result.violations where violation.severity == .error {
+                findings.append(
+                    Finding(
+                        check: .parameter,
+                        message: "\(parameter.location) parameter \(JSONText.quote(parameter.name)): \(violation.text)",
+                        location: exchange.location, source: exchange.source, operation: operation.displayName,
+                        status: exchange.status, spec: violation.spec, expected: violation.expected,
+                        actual: violation.actual))
+            }
+        }
+        return findings
+    }
+
+    /// The JSON text a parameter string stands for, by its schema's type (`42` for an integer).
+    private func coerce(_ value: String, schema: NodeAddress) -> String {
+        let node = compiled.spec.documents.node(at: schema)
+        let types = node?["type"].map { $0.elements?.compactMap(\.string) ?? [$0.string ?? ""] } ?? []
+        if types.contains("integer") || types.contains("number"), JSONNumber(text: value) != nil { return value }
+        if types.contains("boolean"), value == "true" || value == "false" { return value }
+        return JSONText.quote(value)
+    }
+}

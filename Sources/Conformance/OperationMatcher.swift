@@ -1,0 +1,133 @@
+import ContractCore
+public import SpecLoader
+
+/// Finds the documented operation of a recorded request: method and path template, with server
+/// path prefixes removed and percent-encoded segments decoded.
+public struct OperationMatcher: Sendable {
+    private struct Template: Sendable {
+        var operation: Int
+        var segments: [Segment]
+        var literalCount: Int
+    }
+
+    private enum Segment: Sendable {
+        case literal(String)
+        /// A segment with one variable: `{id}`, `{id}.json`, `v{major}`.
+        case variable(name: String, prefix: String, suffix: String)
+    }
+
+    /// A match: the operation and its path parameters (decoded).
+    public struct Match: Sendable {
+        public var operation: APIOperation
+        public var pathParameters: [(name: String, value: String)]
+    }
+
+    private let operations: [APIOperation]
+    private let templates: [Template]
+    private let prefixes: [String]
+
+    /// Prepares matching for `spec`.
+    public init(spec: APISpec) {
+        operations = spec.operations
+        templates = spec.operations.enumerated().map { index, operation in
+            let segments = Self.split(operation.path).map(Self.segment)
+            let literals = segments.filter { if case .literal = $0 { return true } else { return false } }.count
+            return Template(operation: index, segments: segments, literalCount: literals)
+        }
+        prefixes = Array(Set(spec.servers.map(\.pathPrefix).filter { !$0.isEmpty })).sorted { $0.count > $1.count }
+    }
+
+    /// The path of a URL: scheme, authority, query and fragment removed.
+    public static func path(of url: String) -> String {
+        var rest = Substring(url)
+        if let scheme = rest.firstRange(of: "://") {
+            rest = rest[scheme.upperBound...]
+            rest = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
+        }
+        if let end = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
+        return rest.isEmpty ? "/" : String(rest)
+    }
+
+    /// The query parameters of a URL, decoded (`+` is a space).
+    public static func query(of url: String) -> [(name: String, value: String)] {
+        guard let mark = url.firstIndex(of: "?") else { return [] }
+        var query = url[url.index(after: mark)...]
+        if let hash = query.firstIndex(of: "#") { query = query[..<hash] }
+        return query.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (text: Substring) in URIReference.percentDecode(text.replacingPlus()) }
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
+    }
+
+    /// The operation for `method` and `url`, or `nil`.
+    public func match(method: String, url: String) -> Match? {
+        let path = Self.path(of: url)
+        var candidates = [path]
+        for prefix in prefixes where path == prefix || path.hasPrefix(prefix + "/") {
+            candidates.insert(String(path.dropFirst(prefix.count)).nonEmptyPath, at: 0)
+        }
+        let upper = method.uppercased()
+        for candidate in candidates {
+            let segments = Self.split(candidate).map { URIReference.percentDecode($0) }
+            var best: (Template, [(String, String)])?
+            for template in templates where operations[template.operation].method == upper {
+                guard let parameters = Self.bind(template.segments, to: segments) else { continue }
+                if best == nil || template.literalCount > (best?.0.literalCount ?? 0) { best = (template, parameters) }
+            }
+            if let best { return Match(operation: operations[best.0.operation], pathParameters: best.1.map { ($0.0, $0.1) }) }
+        }
+        return nil
+    }
+
+    /// Operations whose path matches but whose method differs (for messages).
+    public func otherMethods(url: String) -> [APIOperation] {
+        let segments = Self.split(Self.path(of: url)).map { URIReference.percentDecode($0) }
+        var stripped: [[String]] = [segments]
+        let path = Self.path(of: url)
+        for prefix in prefixes where path.hasPrefix(prefix + "/") {
+            stripped.append(Self.split(String(path.dropFirst(prefix.count))).map { URIReference.percentDecode($0) })
+        }
+        return templates.filter { template in stripped.contains { Self.bind(template.segments, to: $0) != nil } }
+            .map { operations[$0.operation] }
+    }
+
+    private static func split(_ path: String) -> [String] {
+        var segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        if segments.first == "" { segments.removeFirst() }
+        return segments
+    }
+
+    private static func segment(_ text: String) -> Segment {
+        guard let open = text.firstIndex(of: "{"), let close = text[open...].firstIndex(of: "}") else {
+            return .literal(text)
+        }
+        return .variable(
+            name: String(text[text.index(after: open)..<close]), prefix: String(text[..<open]),
+            suffix: String(text[text.index(after: close)...]))
+    }
+
+    private static func bind(_ template: [Segment], to segments: [String]) -> [(String, String)]? {
+        guard template.count == segments.count else { return nil }
+        var parameters: [(String, String)] = []
+        for (part, segment) in zip(template, segments) {
+            switch part {
+            case .literal(let text):
+                guard text == segment else { return nil }
+            case .variable(let name, let prefix, let suffix):
+                guard segment.hasPrefix(prefix), segment.hasSuffix(suffix), segment.count > prefix.count + suffix.count
+                else { return nil }
+                parameters.append((name, String(segment.dropFirst(prefix.count).dropLast(suffix.count))))
+            }
+        }
+        return parameters
+    }
+}
+
+extension StringProtocol {
+    fileprivate func replacingPlus() -> String { String(map { $0 == "+" ? " " : $0 }) }
+}
+
+extension String {
+    fileprivate var nonEmptyPath: String { isEmpty ? "/" : self }
+}
