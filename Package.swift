@@ -14,7 +14,11 @@ let package = Package(
         .executable(name: "conform", targets: ["conform"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -29,10 +33,29 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "Reports", dependencies: ["ContractCore"], swiftSettings: strict),
         .target(name: "Recordings", dependencies: ["ContractCore", "YAMLReader"], swiftSettings: strict),
+        .target(
+            name: "MockServer",
+            dependencies: [
+                "ContractCore", "SpecLoader",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "LiveRunner",
+            dependencies: [
+                "ContractCore", "SpecLoader", "Conformance", "Recordings",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "conform",
             dependencies: [
                 "ContractCore", "YAMLReader", "SpecLoader", "JSONValidation", "Conformance", "Reports", "Recordings",
+                "MockServer", "LiveRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Resources/specs")],
@@ -49,6 +72,9 @@ let package = Package(
         .testTarget(
             name: "RecordingsTests", dependencies: ["Recordings", "ContractCore"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "LiveRunnerTests", dependencies: ["LiveRunner", "MockServer", "Conformance", "SpecLoader", "ContractCore"],
+            swiftSettings: strict),
         .testTarget(
             name: "CLITests", dependencies: ["conform"],
             resources: [.copy("Fixtures")], swiftSettings: strict),

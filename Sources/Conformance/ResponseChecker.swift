@@ -27,11 +27,11 @@ public struct CheckOptions: Sendable {
 public struct BodySource: Sendable {
     /// The exchange's source as printed (`body.json`, `rec.jsonl:40`, `rec.har#12`).
     public var name: String
-    /// Maps a byte offset in the body to a place in the file.
-    public var locate: @Sendable (_ offset: Int, _ body: [UInt8]) -> SourceLocation
+    /// Maps a byte offset in the body to a place in the file (`nil`: the body has no file, as in live runs).
+    public var locate: @Sendable (_ offset: Int, _ body: [UInt8]) -> SourceLocation?
 
     /// Creates a source.
-    public init(name: String, locate: @escaping @Sendable (_ offset: Int, _ body: [UInt8]) -> SourceLocation) {
+    public init(name: String, locate: @escaping @Sendable (_ offset: Int, _ body: [UInt8]) -> SourceLocation?) {
         self.name = name
         self.locate = locate
     }

@@ -57,7 +57,11 @@ final class Pattern: @unchecked Sendable {
     /// Returns nil when `source` is not valid ECMA-262 syntax, or uses what Swift's engine cannot
     /// express (see `ECMAPattern.translate`).
     init?(_ source: String) {
-        guard let translated = ECMAPattern.translate(source), let regex = try? Regex(translated) else { return nil }
+        // Strict ECMA-262 (`u` flag) first; then with identity escapes read as browsers and most OpenAPI
+        // tools read them (Annex B), so that real-world patterns such as `^[\w\-.]+$` keep working.
+        let strict = ECMAPattern.translate(source).flatMap { try? Regex($0) }
+        let lenient = { ECMAPattern.translate(ECMAPattern.identityEscapesRewritten(source)).flatMap { try? Regex($0) } }
+        guard let regex = strict ?? lenient() else { return nil }
         self.source = source
         self.regex = regex.matchingSemantics(.unicodeScalar).asciiOnlyDigits().asciiOnlyWordCharacters()
             .wordBoundaryKind(.simple).anchorsMatchLineEndings(false)
@@ -79,17 +83,43 @@ final class Pattern: @unchecked Sendable {
 /// as numbered groups and backreferences as `\g{N}`. Lone surrogates (`\uD800`) match nothing, since
 /// Swift strings cannot contain them.
 ///
-/// Not expressible, so `translate` returns `nil`: lookbehind (`(?<=…)`, `(?<!…)`), which Swift's engine
-/// does not support, and quantifier bounds Swift cannot represent (a variable part above 65535).
-/// Known differences that remain: a backreference to a group that did not participate fails in Swift
-/// (ECMA-262 matches the empty string), and captures inside a repeated group are not reset per
-/// iteration.
+/// Not expressible, so `translate` returns `nil` (or Swift rejects the translation): lookbehind (`(?<=…)`,
+/// `(?<!…)`), which Swift's engine does not support; quantifier bounds Swift cannot represent (a variable
+/// part above 65535); `\p{Extended_Pictographic}`, which Swift does not know; more than about 60 nested
+/// groups.
+///
+/// Known differences that remain, from Swift's engine: a backreference to an earlier group that did not
+/// participate (`(?:(a)|b)\1`) fails where ECMA-262 matches the empty string (forward references, which
+/// never have a value, are translated as empty); captures inside a repeated group are not reset per
+/// iteration; and `\b`/`\B` count only ASCII letters and `_` as word characters, not digits (Swift's
+/// simple word boundaries on Unicode scalars), so `\b` misplaces boundaries next to digits.
 enum ECMAPattern {
     /// The largest quantifier bound Swift's regex parser accepts.
     static let largestBound = 65535
 
     /// Returns the Swift regex syntax for an ECMA-262 pattern, or `nil` when the pattern is not valid
     /// ECMA-262 or cannot be expressed.
+    /// The web-compatible reading of identity escapes (ECMA-262 Annex B): `\-`, `\:`, `\_` and the
+    /// like stand for the character itself. They are rewritten as `\u{…}` escapes, which the strict
+    /// grammar accepts, so everything else stays strict. Used only when the strict grammar rejects a pattern.
+    static func identityEscapesRewritten(_ source: String) -> String {
+        var out = ""
+        var iterator = source.unicodeScalars.makeIterator()
+        while let scalar = iterator.next() {
+            guard scalar == "\\", let next = iterator.next() else {
+                out.unicodeScalars.append(scalar)
+                continue
+            }
+            if next.properties.isAlphabetic || ("0"..."9").contains(next) || next.value > 0x7F {
+                out.unicodeScalars.append("\\")
+                out.unicodeScalars.append(next)
+            } else {
+                out += "\\u{" + String(next.value, radix: 16) + "}"
+            }
+        }
+        return out
+    }
+
     static func translate(_ source: String) -> String? {
         guard let parsed = ECMARegex.parse(source) else { return nil }
         var translator = PatternTranslator(groupNames: parsed.groupNames)
@@ -102,10 +132,19 @@ enum ECMAPattern {
 private struct PatternTranslator {
     let groupNames: [String: [Int]]
     var output = ""
+    /// The capturing groups whose `)` has been emitted: a backreference to any other group refers to a
+    /// group that cannot have participated yet (a forward reference, or one inside its own group), which
+    /// ECMA-262 matches as the empty string.
+    var closedGroups: Set<Int> = []
 
     /// ECMA-262 `\s`: WhiteSpace and LineTerminator.
     static let spaceMembers =
-        #"\x{9}-\x{D}\x{20}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}"#
+        #"\x{9}-\x{D}\x{20}\x{A0}\x{1680}"# + range(0x2000, 0x200A)
+        + #"\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}"#
+    /// The Emoji_Component code points.
+    static let emojiComponents =
+        #"\x{23}\x{2A}0-9\x{200D}\x{20E3}\x{FE0F}\x{1F1E6}-\x{1F1FF}\x{1F3FB}-\x{1F3FF}\x{1F9B0}-\x{1F9B3}"#
+        + #"\x{E0020}-\x{E007F}"#
     /// ECMA-262 LineTerminator.
     static let lineTerminators = #"\x{A}\x{D}\x{2028}\x{2029}"#
     /// Every code point.
@@ -157,10 +196,11 @@ private struct PatternTranslator {
             return true
         case .lookbehind:
             return false
-        case .capture(let body, _, _):
+        case .capture(let body, let index, _):
             output += "("
             guard emit(body, flags) else { return false }
             output += ")"
+            closedGroups.insert(index)
             return true
         case .group(let body):
             output += "(?:"
@@ -178,12 +218,10 @@ private struct PatternTranslator {
             output += ")"
             return true
         case .backreference(let index):
-            output += #"\g{"# + String(index) + "}"
+            output += backreference(to: [index])
             return true
         case .namedBackreference(let name):
-            // Groups sharing a name are in different alternatives: at most one has participated.
-            let indices = groupNames[name] ?? []
-            output += "(?:" + indices.map { #"\g{"# + String($0) + "}" }.joined(separator: "|") + ")"
+            output += backreference(to: groupNames[name] ?? [])
             return true
         case .quantified(let atom, let min, let max, let greedy):
             return emitQuantified(atom, min: min, max: max, greedy: greedy, flags)
@@ -194,9 +232,21 @@ private struct PatternTranslator {
     private mutating func emitQuantified(
         _ atom: ECMARegex.Node, min: Int, max: Int?, greedy: Bool, _ flags: ECMARegex.Flags
     ) -> Bool {
-        var atomOutput = PatternTranslator(groupNames: groupNames)
+        var atomOutput = PatternTranslator(groupNames: groupNames, closedGroups: closedGroups)
         guard atomOutput.emit(atom, flags) else { return false }
-        let body = "(?:" + atomOutput.output + ")"
+        closedGroups = atomOutput.closedGroups
+        // Swift allows only about 60 nested groups: wrap only what a quantifier cannot follow directly.
+        let isQuantifiable: Bool
+        switch atom {
+        case .capture, .group, .modified, .alternation, .anyCharacter, .classEscape, .characterClass, .backreference,
+            .namedBackreference, .character:
+            // `(?!)` stands for what cannot match (`[]`, a lone surrogate): an assertion, not quantifiable;
+            // a forward backreference is empty.
+            isQuantifiable = !atomOutput.output.isEmpty && atomOutput.output != "(?!)"
+        default:
+            isQuantifiable = false
+        }
+        let body = isQuantifiable ? atomOutput.output : "(?:" + atomOutput.output + ")"
         let limit = ECMAPattern.largestBound
         // No string has 2³¹ code points to repeat over: a larger maximum is as good as none.
         let upper = max.flatMap { $0 >= Int(Int32.max) ? nil : $0 }
@@ -220,6 +270,17 @@ private struct PatternTranslator {
             output += body + "{" + String(exact) + "," + String(exact + variable) + "}" + lazy
         }
         return true
+    }
+
+    /// A backreference to whichever of `groups` (groups sharing a name sit in different alternatives, so
+    /// at most one has participated); empty when none of them is closed yet.
+    func backreference(to groups: [Int]) -> String {
+        let references = groups.filter(closedGroups.contains).map { #"\g{"# + String($0) + "}" }
+        switch references.count {
+        case 0: return ""
+        case 1: return references[0]
+        default: return "(?:" + references.joined(separator: "|") + ")"
+        }
     }
 
     /// A code point as Swift regex syntax: ASCII letters and digits as themselves, others as `\x{…}`.
@@ -247,6 +308,9 @@ private struct PatternTranslator {
             return (negated ? "[^" : "[") + members + "]"
         case .space(let negated):
             return (negated ? "[^" : "[") + spaceMembers + "]"
+        case .property(.binary("Emoji_Component"), let negated):
+            // Swift does not know Emoji_Component: its code points (Unicode 16 emoji-data.txt).
+            return (negated ? "[^" : "[") + emojiComponents + "]"
         case .property(let property, let negated):
             let body: String
             switch property {
@@ -258,6 +322,36 @@ private struct PatternTranslator {
         }
     }
 
+    /// A range of non-surrogate code points as class members. Swift requires range bounds in NFC, so
+    /// bounds that are not (such as U+2000, which normalizes to U+2002) are listed singly and the range
+    /// narrowed to NFC bounds.
+    static func range(_ low: UInt32, _ high: UInt32) -> String {
+        var members = ""
+        var low = low
+        var high = high
+        while low <= high && !isNFC(low) {
+            members += literal(low)
+            low += 1
+        }
+        while high > low && !isNFC(high) {
+            members += literal(high)
+            high -= 1
+        }
+        if low < high {
+            members += literal(low) + "-" + literal(high)
+        } else if low == high {
+            members += literal(low)
+        }
+        return members
+    }
+
+    /// Whether a code point is unchanged by NFC normalization.
+    static func isNFC(_ value: UInt32) -> Bool {
+        guard let scalar = Unicode.Scalar(value) else { return false }
+        var span = String(scalar).utf8Span
+        return span.checkForNFC(quickCheck: false)
+    }
+
     /// A character class; surrogate members are dropped, `[]` matches nothing and `[^]` anything.
     static func characterClass(negated: Bool, _ items: [ECMARegex.ClassItem], _ flags: ECMARegex.Flags) -> String {
         var members = ""
@@ -266,8 +360,8 @@ private struct PatternTranslator {
             case .character(let value):
                 if !isSurrogate(value) { members += literal(value) }
             case .range(let low, let high):
-                if low < 0xD800 { members += literal(low) + "-" + literal(Swift.min(high, 0xD7FF)) }
-                if high > 0xDFFF { members += literal(Swift.max(low, 0xE000)) + "-" + literal(high) }
+                if low < 0xD800 { members += range(low, Swift.min(high, 0xD7FF)) }
+                if high > 0xDFFF { members += range(Swift.max(low, 0xE000), high) }
             case .escape(let escape):
                 members += classEscape(escape, flags)
             }

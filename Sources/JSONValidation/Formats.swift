@@ -445,11 +445,11 @@ extension FormatChecker {
     /// RFC 1123 host name: dot-separated labels of 1–63 letters, digits and hyphens, not starting or
     /// ending with a hyphen, at most 253 characters in all, no trailing dot.
     ///
-    /// Labels starting `xn--` (any case) must be valid A-labels: the Punycode must decode to a U-label
-    /// that encodes back to the same text, and the U-label must pass the IDNA2008 checks of RFC 5891
-    /// §5.4 and RFC 5892 (code point properties from the Swift standard library's Unicode data, the
-    /// exceptions table, the CONTEXTJ and CONTEXTO rules). When a label is right-to-left, every label
-    /// must satisfy the Bidi rule of RFC 5893. NFC is not checked.
+    /// Labels starting `xn--` (any case) must be valid A-labels: the Punycode, read case-insensitively,
+    /// must decode to a U-label that encodes back to the same text, and the U-label must pass the IDNA2008
+    /// checks of RFC 5891 §5.4 and RFC 5892 (code point properties from the Swift standard library's
+    /// Unicode data, the exceptions table, the CONTEXTJ and CONTEXTO rules). When a label is right-to-left,
+    /// every label must satisfy the Bidi rule of RFC 5893. NFC is not checked.
     static func isHostname(_ string: String) -> Bool {
         withBytes(string) { bytes in hostname(bytes, 0, bytes.count) }
     }
@@ -539,7 +539,9 @@ extension FormatChecker {
                 return (decoded, bytes.count)
             }
         }
-        guard IDNA.isValidULabel(label), let encoded = punycodeEncode(label), encoded.count + 4 <= 63 else { return nil }
+        guard IDNA.isValidULabel(label), let encoded = punycodeEncode(label), encoded.count + 4 <= 63 else {
+            return nil
+        }
         return (label, encoded.count + 4)
     }
 
@@ -646,7 +648,9 @@ extension FormatChecker {
         var index = start
         if delimiter >= start {
             for position in start..<delimiter {
-                output.append(Unicode.Scalar(bytes[position]))
+                // A-labels are case-insensitive, like the rest of a DNS name.
+                let byte = bytes[position]
+                output.append(Unicode.Scalar(isAlpha(byte) ? byte | 0x20 : byte))
             }
             index = delimiter + 1
         }
@@ -1096,7 +1100,9 @@ extension FormatChecker {
                 while index < bytes.count && isDigit(bytes[index]) && index - digitsStart < 4 {
                     index += 1
                 }
-                guard index > digitsStart, bytes[digitsStart] != UInt8(ascii: "0"), index < bytes.count else { return nil }
+                guard index > digitsStart, bytes[digitsStart] != UInt8(ascii: "0"), index < bytes.count else {
+                    return nil
+                }
             } else if bytes[index] == UInt8(ascii: "*") {
                 index += 1
                 guard index < bytes.count else { return nil }
@@ -2083,8 +2089,6 @@ private struct ECMARegexParser {
 
     /// `CharacterClass` after `[`.
     private mutating func parseClass() -> ECMARegex.Node? {
-        depth += 1
-        defer { depth -= 1 }
         let negated = consume("^")
         var items: [ECMARegex.ClassItem] = []
         while true {

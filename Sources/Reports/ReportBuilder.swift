@@ -30,6 +30,7 @@ public struct ReportBuilder: Sendable {
         var errors: [Finding] = []
         var errorCount = 0
         var infrastructure: (type: String, message: String)?
+        var skipped: String?
         var time: Double = 0
     }
 
@@ -72,6 +73,11 @@ public struct ReportBuilder: Sendable {
         cases[key] = entry
     }
 
+    /// Marks a case as skipped, with the reason.
+    public mutating func addSkip(to key: Key, reason: String) {
+        cases[key, default: Case()].skipped = reason
+    }
+
     /// Adds time spent to a case, in seconds.
     public mutating func addTime(_ seconds: Double, to key: Key) {
         cases[key, default: Case()].time += seconds
@@ -86,6 +92,8 @@ public struct ReportBuilder: Sendable {
                 outcome = .error(type: infrastructure.type, message: infrastructure.message, text: Self.text(entry))
             } else if let first = entry.errors.first {
                 outcome = .failed(type: first.check.rawValue, message: Self.headline(first), text: Self.text(entry))
+            } else if let reason = entry.skipped {
+                outcome = .skipped(message: reason)
             } else {
                 outcome = .passed
             }

@@ -10,5 +10,5 @@ struct Conform: AsyncParsableCommand {
             66 input missing; 69 target unreachable.
             """,
         version: "0.1.0",
-        subcommands: [Lint.self, Validate.self])
+        subcommands: [Lint.self, Validate.self, Live.self, Mock.self])
 }

@@ -148,7 +148,7 @@ import Testing
         #expect(checker(example.string) == example.valid)
     }
 
-    @Test(arguments: ["regex", "idn-hostname", "duration", "json-pointer", "int32", "UUID", "password", ""])
+    @Test(arguments: ["int32", "UUID", "password", "binary", ""])
     func unassertedStringFormats(format: String) {
         #expect(FormatChecker.stringChecker(for: format) == nil)
     }
@@ -156,6 +156,8 @@ import Testing
     @Test func knownFormatsListsEveryAssertedFormat() {
         let stringFormats = [
             "uuid", "date-time", "date", "time", "email", "hostname", "ipv4", "ipv6", "uri", "uri-reference", "byte",
+            "duration", "json-pointer", "relative-json-pointer", "regex", "uri-template", "iri", "iri-reference",
+            "idn-email", "idn-hostname",
         ]
         for format in stringFormats {
             #expect(FormatChecker.knownFormats.contains(format))
@@ -165,7 +167,6 @@ import Testing
             #expect(FormatChecker.knownFormats.contains(format))
         }
         #expect(FormatChecker.knownFormats.count == stringFormats.count + 4)
-        #expect(!FormatChecker.knownFormats.contains("regex"))
     }
 
     @Test(arguments: [
