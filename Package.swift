@@ -73,7 +73,11 @@ let package = Package(
             name: "RecordingsTests", dependencies: ["Recordings", "ContractCore"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
-            name: "LiveRunnerTests", dependencies: ["LiveRunner", "MockServer", "Conformance", "SpecLoader", "ContractCore"],
+            name: "LiveRunnerTests",
+            dependencies: [
+                "LiveRunner", "MockServer", "Conformance", "SpecLoader", "ContractCore",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "CLITests", dependencies: ["conform"],

@@ -62,6 +62,30 @@ import Testing
         }
     }
 
+    @Test func inputsAndResumeFilesAreSent() throws {
+        let directory = try Runner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let inputs = directory.appendingPathComponent("inputs.yaml").path
+        try "topic: Solid-state batteries\naudience: Product managers\n".write(toFile: inputs, atomically: true, encoding: .utf8)
+        let resume = directory.appendingPathComponent("resume.json").path
+        try #"{"task_id": "research_task", "human_feedback": "Looks good", "is_approve": true}"#
+            .write(toFile: resume, atomically: true, encoding: .utf8)
+        let cassette = directory.appendingPathComponent("run.jsonl").path
+        let outcome = try Runner.run(
+            ["live", "--inputs", inputs, "--resume", resume, "--record", cassette, "--junit",
+             directory.appendingPathComponent("r.xml").path] + fast)
+        #expect(outcome.status == 0, "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("POST /resume              200"))
+        let recorded = try String(contentsOfFile: cassette, encoding: .utf8)
+        #expect(recorded.contains(#"/kickoff""#))
+        #expect(recorded.contains(#"{"status":"resumed","message":"Execution resumed"}"#) || recorded.contains(#""status":"resumed""#))
+        let badInputs = directory.appendingPathComponent("bad.yaml").path
+        try "- not\n- an object\n".write(toFile: badInputs, atomically: true, encoding: .utf8)
+        let bad = try Runner.run(["live", "--inputs", badInputs] + fast)
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("--inputs must hold an object"))
+    }
+
     @Test func anUnreachableCrewExits69Quickly() throws {
         let started = Date()
         let directory = try Runner.temporaryDirectory()

@@ -1,0 +1,4 @@
+import LiveRunner
+
+/// conform's request type (Hummingbird's HTTPTypes has one of the same name).
+typealias OutgoingRequest = HTTPRequest
