@@ -7,34 +7,17 @@ struct CassetteReader {
     let path: String
     let limits: RecordingLimits
 
-    func read(_ sink: (RecordingEvent) -> Void) throws(RecordingError) {
-        var lines: LineReader
-        do {
-            lines = try LineReader(path: path, maxLineBytes: limits.maxLineBytes)
-        } catch {
-            throw .unreadable(error)
-        }
-        while true {
-            let next: LineReader.Line?
-            do {
-                next = try lines.next()
-            } catch {
-                throw .unreadable(.unreadable(path: path, reason: error.description))
-            }
-            guard let line = next else { return }
-            let number = lines.lineNumber
-            let source = "\(path):\(number)"
-            let start = SourceLocation(file: path, line: number, column: 1)
-            switch line {
-            case .tooLong(let length):
-                sink(.problem(Finding(
-                    check: .json, message: "entry is \(length) bytes long, more than the limit of \(limits.maxLineBytes) bytes; skipped",
-                    location: start, source: source)))
-            case .text(let bytes):
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                if let event = entry(bytes, number: number, source: source, start: start) { sink(event) }
-            }
-        }
+    /// Decodes one line (pure: runs on any thread).
+    func decode(line bytes: [UInt8], number: Int) -> RecordingEvent? {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
+        return entry(bytes, number: number, source: "\(path):\(number)", start: SourceLocation(file: path, line: number, column: 1))
+    }
+
+    /// The finding for a line longer than the limit.
+    func tooLong(number: Int, length: Int) -> RecordingEvent {
+        .problem(Finding(
+            check: .json, message: "entry is \(length) bytes long, more than the limit of \(limits.maxLineBytes) bytes; skipped",
+            location: SourceLocation(file: path, line: number, column: 1), source: "\(path):\(number)"))
     }
 
     private func entry(_ bytes: [UInt8], number: Int, source: String, start: SourceLocation) -> RecordingEvent? {

@@ -8,42 +8,42 @@ struct HARReader {
     let path: String
     let limits: RecordingLimits
 
-    func read(_ sink: (RecordingEvent) -> Void) throws(RecordingError) {
+    /// Reads the file and finds its entries (sequential, one pass); entries decode on their own.
+    func scan() throws(RecordingError) -> (file: SharedFile, entries: [Range<Int>], truncatedAt: Int?) {
         let bytes: [UInt8]
         do {
             bytes = try FileBytes.read(path, limit: limits.maxFileBytes)
         } catch {
             throw .unreadable(error)
         }
-        let lines = LineTable(bytes)
-        func location(_ offset: Int) -> SourceLocation {
-            let (line, column) = lines.position(of: offset, in: bytes)
-            return SourceLocation(file: path, line: line, column: column)
-        }
+        let file = SharedFile(path: path, bytes: bytes)
         let scan = EntryScanner.scan(bytes)
         guard scan.foundEntries else {
-            throw .malformed("not a HAR file: no log.entries array found", at: location(scan.stoppedAt ?? 0))
+            throw .malformed("not a HAR file: no log.entries array found", at: file.location(scan.stoppedAt ?? 0))
         }
-        for (number, range) in scan.entries.enumerated() {
-            let source = "\(path)#\(number + 1)"
-            let start = location(range.lowerBound)
-            let document: JSONDocument
-            do {
-                document = try JSONDocument(bytes: Array(bytes[range]), limits: JSONLimits(maxDepth: limits.maxDepth))
-            } catch {
-                sink(.problem(Finding(
-                    check: .json, message: "entry \(number + 1) is not well-formed JSON: \(error.message)",
-                    location: location(range.lowerBound + error.offset), source: source)))
-                continue
-            }
-            sink(entry(document, source: source, start: start, offset: range.lowerBound, locate: location))
+        return (file, scan.entries, scan.truncatedAt)
+    }
+
+    /// Decodes entry `number` (0-based) at `range` of `file` (pure: runs on any thread).
+    func decode(entry number: Int, range: Range<Int>, in file: SharedFile) -> RecordingEvent {
+        let source = "\(path)#\(number + 1)"
+        let document: JSONDocument
+        do {
+            document = try JSONDocument(bytes: Array(file.bytes[range]), limits: JSONLimits(maxDepth: limits.maxDepth))
+        } catch {
+            return .problem(Finding(
+                check: .json, message: "entry \(number + 1) is not well-formed JSON: \(error.message)",
+                location: file.location(range.lowerBound + error.offset), source: source))
         }
-        if let truncated = scan.truncatedAt {
-            sink(.problem(Finding(
-                check: .json,
-                message: "the file ends inside log.entries (truncated after \(scan.entries.count) complete entries)",
-                location: location(truncated), source: "\(path)#\(scan.entries.count + 1)")))
-        }
+        return entry(document, source: source, start: file.location(range.lowerBound), offset: range.lowerBound, locate: file.location)
+    }
+
+    /// The finding for a file that ends inside `log.entries`.
+    func truncated(at offset: Int, complete: Int, in file: SharedFile) -> RecordingEvent {
+        .problem(Finding(
+            check: .json,
+            message: "the file ends inside log.entries (truncated after \(complete) complete entries)",
+            location: file.location(offset), source: "\(path)#\(complete + 1)"))
     }
 
     private func entry(
@@ -88,6 +88,24 @@ struct HARReader {
             source: source, location: start, method: method.uppercased(), url: url,
             requestHeaders: document.headers(document.member("headers", of: request)), status: status,
             responseHeaders: headers, body: body, elapsedMilliseconds: document.doubleValue(document.member("time", of: 0))))
+    }
+}
+
+/// A whole file in memory, shared read-only by the tasks that decode its entries.
+final class SharedFile: Sendable {
+    let path: String
+    let bytes: [UInt8]
+    let lines: LineTable
+
+    init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        lines = LineTable(bytes)
+    }
+
+    func location(_ offset: Int) -> SourceLocation {
+        let (line, column) = lines.position(of: offset, in: bytes)
+        return SourceLocation(file: path, line: line, column: column)
     }
 }
 

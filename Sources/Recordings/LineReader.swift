@@ -8,7 +8,7 @@
 import ContractCore
 
 /// Reads a file line by line with a fixed buffer, so memory stays flat however large the file is.
-struct LineReader: ~Copyable {
+final class LineReader {
     private let descriptor: Int32
     private var buffer: [UInt8]
     private var start = 0
@@ -44,7 +44,7 @@ struct LineReader: ~Copyable {
     }
 
     /// The next line without its terminator, or `nil` at the end of the file.
-    mutating func next() throws(FileBytes.ReadError) -> Line? {
+    func next() throws(FileBytes.ReadError) -> Line? {
         var overflow = 0
         var collected: [UInt8] = []
         while true {
@@ -90,7 +90,7 @@ struct LineReader: ~Copyable {
         }
     }
 
-    private mutating func fill() throws(FileBytes.ReadError) {
+    private func fill() throws(FileBytes.ReadError) {
         let count = buffer.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
         if count < 0 {
             throw .unreadable(path: "", reason: String(cString: strerror(errno)))

@@ -43,19 +43,18 @@ public struct RecordingSet: Sendable {
 
     /// Reads one recording, calling `sink` for each exchange and each broken entry, in file order.
     public func read(_ path: String, kind: RecordingKind, _ sink: (RecordingEvent) -> Void) throws(RecordingError) {
-        switch kind {
-        case .har: try HARReader(path: path, limits: limits).read(sink)
-        case .cassette: try CassetteReader(path: path, limits: limits).read(sink)
-        case .vcr: try VCRReader(path: path, limits: limits).read(sink)
-        case .body:
-            let bytes: [UInt8]
-            do {
-                bytes = try FileBytes.read(path, limit: limits.maxBodyBytes)
-            } catch {
-                throw .unreadable(error)
+        let reader = try units(path, kind: kind)
+        while let batch = try reader.nextBatch() {
+            for unit in batch {
+                if let event = unit.decode() { sink(event) }
             }
-            sink(.exchange(HTTPExchange(source: path, location: SourceLocation(file: path, line: 1, column: 1), method: "", url: "", status: 0, body: .file(bytes, path: path))))
         }
+    }
+
+    /// Splits a recording into units that decode independently, in batches of about `batchBytes`:
+    /// the sequential part (finding lines or entries) stays cheap, and the decoding can run on every core.
+    public func units(_ path: String, kind: RecordingKind, batchBytes: Int = 1 << 20) throws(RecordingError) -> RecordingUnits {
+        try RecordingUnits(path: path, kind: kind, limits: limits, batchBytes: batchBytes)
     }
 
     private func kind(of path: String, bodiesAllowed: Bool, named: Bool) -> RecordingKind? {

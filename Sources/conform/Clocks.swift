@@ -36,7 +36,7 @@ struct Progress {
     private var shown = false
 
     mutating func update(exchanges: Int, failed: Int) {
-        guard isTerminal, exchanges % 64 == 0 else { return }
+        guard isTerminal else { return }
         let now = MonotonicClock.now
         guard now - started > 1, now - lastShown > 0.25 else { return }
         lastShown = now

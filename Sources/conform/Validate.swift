@@ -37,12 +37,21 @@ struct Validate: AsyncParsableCommand {
     @Flag(help: "Undocumented properties are errors, and every documented property is required.")
     var strict = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Check only shard K of N (for example 2/8): a deterministic share of the exchanges, whatever the file order.",
+            valueName: "K/N"))
+    var shard: String?
+
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one recording (a file or a directory)") }
         if (operation == nil) != (status == nil) {
             throw ValidationError("--operation and --status go together (they describe bare body files)")
         }
         if let status, !(100...599).contains(status) { throw ValidationError("--status must be an HTTP status (100-599)") }
+        if let shard, Shard(parsing: shard) == nil {
+            throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N (for example 2/8), not \"\(shard)\"")
+        }
     }
 
     func run() async throws {
@@ -66,21 +75,26 @@ struct Validate: AsyncParsableCommand {
             throw error.isMissingInput ? Exit.missing : Exit.malformed
         }
         let checker = ExchangeChecker(compiled: compiled, options: CheckOptions(isStrict: strict))
+        var parallel = ParallelCheck(checker: checker, fixedOperation: fixedOperation, fixedStatus: status)
+        let sharding = shard.flatMap(Shard.init(parsing:))
+        parallel.shard = sharding
         var run = ContractReport(compiled: compiled, format: format.value, isStrict: strict)
         var unreadable = false
         var progress = Progress()
         for file in files {
             do {
-                try recordings.read(file.path, kind: file.kind) { event in
-                    switch event {
-                    case .exchange(var exchange):
-                        if let fixedOperation, let status {
-                            exchange.status = status
-                            exchange.method = fixedOperation.method
+                // Units are found sequentially; each batch is decoded and checked on every core while
+                // the next batch is read, and results are reported in file order.
+                let reader = try recordings.units(file.path, kind: file.kind)
+                var pending = try reader.nextBatch()
+                while let batch = pending {
+                    async let results = parallel.run(batch)
+                    pending = try reader.nextBatch()
+                    for result in await results {
+                        switch result {
+                        case .checked(let exchange, let outcome): run.record(exchange, outcome)
+                        case .problem(let finding): run.recordProblem(finding, file: file.path)
                         }
-                        run.record(exchange, checker.check(exchange, fixedOperation: fixedOperation))
-                    case .problem(let finding):
-                        run.recordProblem(finding, file: file.path)
                     }
                     progress.update(exchanges: run.tally.exchanges, failed: run.tally.failed)
                 }
@@ -97,7 +111,7 @@ struct Validate: AsyncParsableCommand {
             properties: [
                 ("spec", compiled.spec.files.joined(separator: " ")), ("inputs", inputs.joined(separator: " ")),
                 ("strict", String(strict)),
-            ])
+            ] + (sharding.map { [("shard", $0.description)] } ?? []))
         do {
             try JUnitWriter.write(JUnitReport(suites: [suite]), to: junit, redacting: run.redactor)
         } catch {

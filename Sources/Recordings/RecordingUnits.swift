@@ -1,0 +1,121 @@
+import ContractCore
+
+/// One entry of a recording, not decoded yet. Decoding is pure, so units of a batch can be
+/// decoded on different threads and the results put back in order.
+public struct RecordingUnit: Sendable {
+    enum Payload: Sendable {
+        case line(CassetteReader, number: Int, bytes: [UInt8])
+        case longLine(CassetteReader, number: Int, length: Int)
+        case harEntry(HARReader, number: Int, range: Range<Int>, file: SharedFile)
+        case harTruncated(HARReader, offset: Int, complete: Int, file: SharedFile)
+        case decoded(RecordingEvent)
+    }
+
+    let payload: Payload
+
+    /// The unit as an exchange or a broken-entry finding; `nil` for a blank line.
+    public func decode() -> RecordingEvent? {
+        switch payload {
+        case .line(let reader, let number, let bytes): reader.decode(line: bytes, number: number)
+        case .longLine(let reader, let number, let length): reader.tooLong(number: number, length: length)
+        case .harEntry(let reader, let number, let range, let file): reader.decode(entry: number, range: range, in: file)
+        case .harTruncated(let reader, let offset, let complete, let file):
+            reader.truncated(at: offset, complete: complete, in: file)
+        case .decoded(let event): event
+        }
+    }
+}
+
+/// Batches of units of one recording, in file order. Memory stays bounded by the batch size for
+/// JSON Lines cassettes; HAR and VCR files are held whole (once).
+public final class RecordingUnits {
+    private enum Source {
+        case cassette(CassetteReader, LineReader)
+        case har(HARReader, SharedFile, [Range<Int>], truncatedAt: Int?, next: Int)
+        case ready([RecordingEvent], next: Int)
+    }
+
+    private var source: Source?
+    private let batchBytes: Int
+
+    init(path: String, kind: RecordingKind, limits: RecordingLimits, batchBytes: Int) throws(RecordingError) {
+        self.batchBytes = max(batchBytes, 1)
+        switch kind {
+        case .cassette:
+            let reader = CassetteReader(path: path, limits: limits)
+            do {
+                source = .cassette(reader, try LineReader(path: path, maxLineBytes: limits.maxLineBytes))
+            } catch {
+                throw .unreadable(error)
+            }
+        case .har:
+            let reader = HARReader(path: path, limits: limits)
+            let scanned = try reader.scan()
+            source = .har(reader, scanned.file, scanned.entries, truncatedAt: scanned.truncatedAt, next: 0)
+        case .vcr:
+            var events: [RecordingEvent] = []
+            try VCRReader(path: path, limits: limits).read { events.append($0) }
+            source = .ready(events, next: 0)
+        case .body:
+            let bytes: [UInt8]
+            do {
+                bytes = try FileBytes.read(path, limit: limits.maxBodyBytes)
+            } catch {
+                throw .unreadable(error)
+            }
+            let exchange = HTTPExchange(
+                source: path, location: SourceLocation(file: path, line: 1, column: 1), method: "", url: "", status: 0,
+                body: .file(bytes, path: path))
+            source = .ready([.exchange(exchange)], next: 0)
+        }
+    }
+
+    /// The next batch, or `nil` at the end.
+    public func nextBatch() throws(RecordingError) -> [RecordingUnit]? {
+        guard let current = source else { return nil }
+        var batch: [RecordingUnit] = []
+        var size = 0
+        switch current {
+        case .cassette(let reader, let lines):
+            source = nil
+            while size < batchBytes {
+                let line: LineReader.Line?
+                do {
+                    line = try lines.next()
+                } catch {
+                    throw .unreadable(.unreadable(path: reader.path, reason: error.description))
+                }
+                guard let line else { break }
+                switch line {
+                case .text(let bytes):
+                    size += bytes.count + 1
+                    batch.append(RecordingUnit(payload: .line(reader, number: lines.lineNumber, bytes: bytes)))
+                case .tooLong(let length):
+                    batch.append(RecordingUnit(payload: .longLine(reader, number: lines.lineNumber, length: length)))
+                }
+            }
+            if !batch.isEmpty { source = .cassette(reader, lines) }
+        case .har(let reader, let file, let entries, let truncatedAt, var next):
+            while next < entries.count && size < batchBytes {
+                batch.append(RecordingUnit(payload: .harEntry(reader, number: next, range: entries[next], file: file)))
+                size += entries[next].count
+                next += 1
+            }
+            if next < entries.count {
+                source = .har(reader, file, entries, truncatedAt: truncatedAt, next: next)
+            } else {
+                if let truncatedAt {
+                    batch.append(RecordingUnit(payload: .harTruncated(reader, offset: truncatedAt, complete: entries.count, file: file)))
+                }
+                source = nil
+            }
+        case .ready(let events, var next):
+            while next < events.count && batch.count < 256 {
+                batch.append(RecordingUnit(payload: .decoded(events[next])))
+                next += 1
+            }
+            source = next < events.count ? .ready(events, next: next) : nil
+        }
+        return batch.isEmpty ? nil : batch
+    }
+}

@@ -1,0 +1,69 @@
+import Conformance
+import ContractCore
+import Recordings
+import SpecLoader
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Decodes recording units and checks their exchanges on every core, keeping file order.
+struct ParallelCheck: Sendable {
+    let checker: ExchangeChecker
+    /// Bare body files: the operation and status given on the command line.
+    let fixedOperation: APIOperation?
+    let fixedStatus: Int?
+    let workers: Int
+    /// With `validate --shard K/N`: the share of the exchanges to check; the others are skipped before checking.
+    var shard: Shard?
+
+    /// One decoded unit: an exchange with its verdict, or a broken-entry finding.
+    enum Result: Sendable {
+        case checked(HTTPExchange, ExchangeOutcome)
+        case problem(Finding)
+    }
+
+    init(checker: ExchangeChecker, fixedOperation: APIOperation?, fixedStatus: Int?, workers: Int = ParallelCheck.cores) {
+        self.checker = checker
+        self.fixedOperation = fixedOperation
+        self.fixedStatus = fixedStatus
+        self.workers = max(1, workers)
+    }
+
+    /// The number of cores this process may use.
+    static var cores: Int {
+        let count = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        return max(1, count)
+    }
+
+    /// The results of a batch, in unit order.
+    func run(_ batch: [RecordingUnit]) async -> [Result] {
+        if workers == 1 || batch.count < 2 { return batch.flatMap(process) }
+        let chunk = (batch.count + workers - 1) / workers
+        return await withTaskGroup(of: (Int, [Result]).self) { group in
+            for start in stride(from: 0, to: batch.count, by: chunk) {
+                let slice = Array(batch[start..<min(start + chunk, batch.count)])
+                group.addTask { (start, slice.flatMap(process)) }
+            }
+            var parts: [(Int, [Result])] = []
+            for await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
+    }
+
+    private func process(_ unit: RecordingUnit) -> [Result] {
+        guard let event = unit.decode() else { return [] }
+        switch event {
+        case .problem(let finding):
+            if let shard, !shard.contains(problem: finding) { return [] }
+            return [.problem(finding)]
+        case .exchange(var exchange):
+            if let shard, !shard.contains(exchange) { return [] }
+            if let fixedOperation, let fixedStatus {
+                exchange.status = fixedStatus
+                exchange.method = fixedOperation.method
+            }
+            return [.checked(exchange, checker.check(exchange, fixedOperation: fixedOperation))]
+        }
+    }
+}
