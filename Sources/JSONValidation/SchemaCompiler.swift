@@ -15,6 +15,8 @@ public struct CompiledSchemas: Sendable {
     var nodes: [SchemaNode]
     /// `$dynamicAnchor`s by `base#name`.
     var dynamicAnchors: [String: Int] = [:]
+    /// For each `oneOf`/`anyOf` member list: the properties whose `enum`/`const` tell the members apart.
+    var tagTable: [[Int]: [TagProperty]] = [:]
     /// The rules the schemas follow.
     public let rules: SchemaRules
     /// Formats named by the schemas that conform does not assert, with how often they occur.
@@ -72,6 +74,13 @@ public struct SchemaCompiler {
         var compiled = CompiledSchemas(
             nodes: nodes, rules: rules, unknownFormats: unknownFormats, indexByAddress: indexByAddress)
         compiled.dynamicAnchors = dynamicAnchors
+        for node in nodes {
+            for rule in node.rules {
+                if case .oneOf(let members, _) = rule.kind, compiled.tagTable[members] == nil {
+                    compiled.tagTable[members] = TagAnalysis.tags(members, nodes: nodes)
+                }
+            }
+        }
         return compiled
     }
 
@@ -463,5 +472,66 @@ struct ResourceIndex {
                 }
             }
         }
+    }
+}
+
+/// A property whose `enum` or `const` differs between the alternatives of a `oneOf` (the CrewAI
+/// status bodies are told apart only by `status`).
+struct TagProperty: Sendable {
+    var name: String
+    /// Alternative position → the values that alternative allows.
+    var values: [Int: [DocumentNode]]
+}
+
+/// Finds tag properties by looking through `$ref` and `allOf`.
+enum TagAnalysis {
+    static func tags(_ members: [Int], nodes: [SchemaNode]) -> [TagProperty] {
+        var result: [String: [Int: [DocumentNode]]] = [:]
+        var order: [String] = []
+        for (position, member) in members.enumerated() {
+            for (name, values) in constantProperties(member, nodes: nodes, depth: 0) {
+                if result[name] == nil { order.append(name) }
+                result[name, default: [:]][position] = values
+            }
+        }
+        return order.compactMap { name in
+            guard let values = result[name], values.count >= 2 else { return nil }
+            return TagProperty(name: name, values: values)
+        }
+    }
+
+    /// `properties` whose schema pins the value with `enum` or `const`.
+    private static func constantProperties(_ schema: Int, nodes: [SchemaNode], depth: Int) -> [(String, [DocumentNode])] {
+        guard depth < 8, nodes.indices.contains(schema) else { return [] }
+        var result: [(String, [DocumentNode])] = []
+        for property in nodes[schema].properties?.named ?? [] {
+            if let values = pinnedValues(property.schema, nodes: nodes, depth: 0) { result.append((property.name, values)) }
+        }
+        for rule in nodes[schema].rules {
+            switch rule.kind {
+            case .ref(let target): result += constantProperties(target, nodes: nodes, depth: depth + 1)
+            case .allOf(let members):
+                for member in members { result += constantProperties(member, nodes: nodes, depth: depth + 1) }
+            default: continue
+            }
+        }
+        return result
+    }
+
+    private static func pinnedValues(_ schema: Int, nodes: [SchemaNode], depth: Int) -> [DocumentNode]? {
+        guard depth < 8, nodes.indices.contains(schema) else { return nil }
+        for rule in nodes[schema].rules {
+            switch rule.kind {
+            case .enumeration(let values): return values
+            case .constant(let value): return [value]
+            case .ref(let target): if let values = pinnedValues(target, nodes: nodes, depth: depth + 1) { return values }
+            case .allOf(let members):
+                for member in members {
+                    if let values = pinnedValues(member, nodes: nodes, depth: depth + 1) { return values }
+                }
+            default: continue
+            }
+        }
+        return nil
     }
 }

@@ -165,6 +165,7 @@ struct Evaluation {
     /// Base URIs of the schema resources entered, outermost first (the dynamic scope).
     var scope: [String] = []
     let dynamicAnchors: [String: Int]
+    let tagTable: [[Int]: [TagProperty]]
     /// `$ref`s being applied, innermost last: a repeat on the same value is a loop.
     var references: [(schema: Int, value: Int)] = []
     /// The deepest nesting of schema evaluations (instance depth plus in-place applicators).
@@ -174,6 +175,7 @@ struct Evaluation {
         self.nodes = schemas.nodes
         self.rules = schemas.rules
         self.dynamicAnchors = schemas.dynamicAnchors
+        self.tagTable = schemas.tagTable
         self.options = options
         self.document = document
         self.tape = document.tape
@@ -742,6 +744,11 @@ struct Evaluation {
                 return false
             }
         }
+        // A tag such as `status` that leaves one alternative possible decides: the others fail on it,
+        // so the oneOf holds exactly when that alternative does. One walk instead of one per alternative.
+        if let selected = selectedByTag(members, value) {
+            return applyTagged(members[selected], value, &annotations, wantsAnnotations)
+        }
         var matching: [Int] = []
         var matchingAnnotations = Annotations()
         for (position, member) in members.enumerated() {
@@ -774,7 +781,8 @@ struct Evaluation {
         // The tag chose this alternative: judge undocumented properties against it even when it fails.
         if holds || collecting { annotations.merge(inner) }
         if collecting, let name = nodes[member].name {
-            for position in mark..<violations.count where violations[position].alternative == nil {
+            for position in mark..<violations.count
+            where violations[position].alternative == nil && violations[position].severity == .error {
                 violations[position].alternative = name
             }
         }
@@ -793,7 +801,9 @@ struct Evaluation {
     private mutating func explainNoMatch(_ rule: Rule, _ members: [Int], _ value: Int, _ annotations: inout Annotations) {
         let tags = tagProperties(members)
         if tape[value].kind == .object {
-            for (property, valuesByMember) in tags {
+            for tagProperty in tags {
+                let property = tagProperty.name
+                let valuesByMember = tagProperty.values
                 guard let tag = member(named: property, of: value) else { continue }
                 let selected = members.indices.filter { position in
                     valuesByMember[position]?.contains(where: { equals(tag, $0) }) == true
@@ -834,7 +844,7 @@ struct Evaluation {
         var reasons: [String] = []
         if tape[value].kind == .object {
             let tags = tagProperties(members)
-            let missing = tags.map(\.0).filter { member(named: $0, of: value) == nil }
+            let missing = tags.map(\.name).filter { member(named: $0, of: value) == nil }
             if let property = missing.first {
                 reasons.append("\(JSONText.quote(property)), which tells them apart, is missing")
             }
@@ -861,50 +871,18 @@ struct Evaluation {
             actual: quoted(value))
     }
 
-    /// Properties that carry an `enum` or `const` in at least two alternatives: property → values per alternative.
-    private func tagProperties(_ members: [Int]) -> [(String, [Int: [DocumentNode]])] {
-        var result: [String: [Int: [DocumentNode]]] = [:]
-        var order: [String] = []
-        for (position, member) in members.enumerated() {
-            for (name, values) in constantProperties(member, depth: 0) {
-                if result[name] == nil { order.append(name) }
-                result[name, default: [:]][position] = values
-            }
-        }
-        return order.compactMap { name in
-            guard let values = result[name], values.count >= 2 else { return nil }
-            return (name, values)
-        }
+    /// Properties that tell the alternatives apart (computed once, when the schemas were compiled).
+    private func tagProperties(_ members: [Int]) -> [TagProperty] {
+        tagTable[members] ?? []
     }
 
-    /// `properties` whose schema pins the value with `enum` or `const` (through `$ref` and `allOf`).
-    private func constantProperties(_ schema: Int, depth: Int) -> [(String, [DocumentNode])] {
-        guard depth < 8 else { return [] }
-        var result: [(String, [DocumentNode])] = []
-        for property in nodes[schema].properties?.named ?? [] {
-            if let values = pinnedValues(property.schema, depth: 0) { result.append((property.name, values)) }
-        }
-        for rule in nodes[schema].rules {
-            switch rule.kind {
-            case .ref(let target): result += constantProperties(target, depth: depth + 1)
-            case .allOf(let members): for member in members { result += constantProperties(member, depth: depth + 1) }
-            default: continue
-            }
-        }
-        return result
-    }
-
-    private func pinnedValues(_ schema: Int, depth: Int) -> [DocumentNode]? {
-        guard depth < 8 else { return nil }
-        for rule in nodes[schema].rules {
-            switch rule.kind {
-            case .enumeration(let values): return values
-            case .constant(let value): return [value]
-            case .ref(let target): if let values = pinnedValues(target, depth: depth + 1) { return values }
-            case .allOf(let members):
-                for member in members { if let values = pinnedValues(member, depth: depth + 1) { return values } }
-            default: continue
-            }
+    /// The one alternative a tag property selects, when the value's tag leaves exactly one possible.
+    private func selectedByTag(_ members: [Int], _ value: Int) -> Int? {
+        guard tape[value].kind == .object else { return nil }
+        for tag in tagProperties(members) {
+            guard let found = member(named: tag.name, of: value) else { continue }
+            let selected = members.indices.filter { tag.values[$0]?.contains(where: { equals(found, $0) }) == true }
+            if selected.count == 1 { return selected[0] }
         }
         return nil
     }

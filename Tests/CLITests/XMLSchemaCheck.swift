@@ -14,18 +14,8 @@ enum XMLSchemaCheck {
     static func problems(_ path: String) throws -> String? {
         guard let xmllint else { return "xmllint is not installed: apt-get install libxml2-utils" }
         for xsd in xsds {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: xmllint)
-            process.arguments = ["--noout", "--schema", Runner.fixture("xsd/" + xsd), path]
-            let err = Pipe()
-            process.standardError = err
-            process.standardOutput = Pipe()
-            try process.run()
-            let output = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            if process.terminationStatus != 0 {
-                return "\(xsd): " + String(decoding: output, as: UTF8.self)
-            }
+            let outcome = try Runner.execute(xmllint, ["--noout", "--schema", Runner.fixture("xsd/" + xsd), path])
+            if outcome.status != 0 { return "\(xsd): " + outcome.stderr }
         }
         return nil
     }

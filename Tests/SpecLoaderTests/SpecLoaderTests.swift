@@ -1,4 +1,5 @@
 import ContractCore
+import Foundation
 import Testing
 
 @testable import SpecLoader
@@ -95,6 +96,28 @@ import Testing
         let schema = try #require(create.response(for: 201)?.content.first?.schema)
         #expect(loaded.spec.schemaName(at: schema) == "Pet")
         #expect(create.location.line == 7)
+    }
+
+    @Test(arguments: [
+        ("openapi: 2.5.0\ninfo: {title: x, version: '1'}\npaths: {}\n",
+         ":1:10: error: OpenAPI version \"2.5.0\" is not supported (expected 3.0.x or 3.1.x)"),
+        ("info: {title: x, version: '1'}\npaths: {}\n",
+         ":1:1: error: not an OpenAPI document: no \"openapi\" field (expected openapi: 3.0.x or 3.1.x)"),
+        ("- just\n- a list\n", ":1:1: error: not an OpenAPI document: the document is an array, expected a mapping"),
+    ])
+    func refusesWhatIsNotOpenAPI3(text: String, message: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conform-spec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("spec.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try SpecLoader().load(path: path)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == path + message)
+            #expect(!error.isMissingInput)
+        }
     }
 
     @Test func missingFilesAreMissingInput() {
