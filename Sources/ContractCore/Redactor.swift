@@ -10,6 +10,8 @@ public struct Redactor: Sendable {
 
     /// Distinct secrets as UTF-8 bytes, longest first, then in byte order (so behaviour is deterministic).
     private var secrets: [[UInt8]] = []
+    /// Values already given to ``add(_:)`` (recordings repeat the same header value on every exchange).
+    private var seen: Set<String> = []
 
     /// Creates a redactor with no secrets; ``redact(_:)`` then returns its input unchanged.
     public init() {}
@@ -29,6 +31,7 @@ public struct Redactor: Sendable {
     /// (`Bearer <token>` or `Basic <credentials>`, scheme case-insensitive), the credential after the scheme
     /// is added too, so it is found where it appears on its own.
     public mutating func add(_ secret: String) {
+        guard seen.insert(secret).inserted else { return }
         let value = Self.trimmed(secret)
         insert(value)
         guard let space = value.firstIndex(where: { $0 == " " || $0 == "\t" }) else { return }
@@ -91,7 +94,7 @@ public struct Redactor: Sendable {
     private mutating func insert(_ secret: String) {
         guard secret.count >= 4 else { return }
         let bytes = Array(secret.utf8)
-        guard !secrets.contains(bytes) else { return }
+        guard !secrets.contains(bytes) else { return }  // rare: `add` already skips repeated values
         secrets.append(bytes)
         secrets.sort { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
     }

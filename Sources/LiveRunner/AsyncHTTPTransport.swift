@@ -34,6 +34,23 @@ public final class AsyncHTTPTransport: HTTPTransport {
         try? await client.shutdown()
     }
 
+    /// Runs `body` with a transport that is shut down afterwards, whether `body` returns or throws.
+    public static func with<Result: Sendable>(
+        connectTimeout: Double = 5, readTimeout: Double = 10, maxBodyBytes: Int = 8 << 20, maxRedirects: Int = 5,
+        _ body: (AsyncHTTPTransport) async throws -> Result
+    ) async throws -> Result {
+        let transport = AsyncHTTPTransport(
+            connectTimeout: connectTimeout, readTimeout: readTimeout, maxBodyBytes: maxBodyBytes, maxRedirects: maxRedirects)
+        do {
+            let result = try await body(transport)
+            await transport.shutdown()
+            return result
+        } catch {
+            await transport.shutdown()
+            throw error
+        }
+    }
+
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         let started = Clock.now
         var current = request

@@ -173,17 +173,17 @@ public struct Response: Sendable {
     /// suffix (`application/problem+json` → `application/json`), then `type/*`, then `*/*`.
     public func mediaType(for contentType: String) -> MediaType? {
         let wanted = MediaType.essence(of: contentType)
-        if let exact = content.first(where: { MediaType.essence(of: $0.name) == wanted }) { return exact }
+        if let exact = content.first(where: { $0.essence == wanted }) { return exact }
         let parts = wanted.split(separator: "/", maxSplits: 1)
-        guard parts.count == 2 else { return content.first(where: { $0.name == "*/*" }) }
+        guard parts.count == 2 else { return content.first(where: { $0.essence == "*/*" }) }
         if let plus = parts[1].lastIndex(of: "+") {
             let suffixType = "\(parts[0])/\(parts[1][parts[1].index(after: plus)...])"
-            if let match = content.first(where: { MediaType.essence(of: $0.name) == suffixType }) { return match }
+            if let match = content.first(where: { $0.essence == suffixType }) { return match }
         }
-        if let wildcard = content.first(where: { MediaType.essence(of: $0.name) == "\(parts[0])/*" }) {
+        if let wildcard = content.first(where: { $0.essence == "\(parts[0])/*" }) {
             return wildcard
         }
-        return content.first(where: { MediaType.essence(of: $0.name) == "*/*" })
+        return content.first(where: { $0.essence == "*/*" })
     }
 }
 
@@ -195,9 +195,26 @@ public struct MediaType: Sendable {
     public var schema: NodeAddress?
     /// The examples given (`example` and each `examples.*.value`).
     public var examples: [Example]
+    /// `type/subtype` in lower case, parameters removed (computed once).
+    public let essence: String
+
+    /// Creates a media type entry.
+    public init(name: String, schema: NodeAddress?, examples: [Example]) {
+        self.name = name
+        self.schema = schema
+        self.examples = examples
+        essence = MediaType.essence(of: name)
+    }
 
     /// `type/subtype` in lower case, parameters removed.
     public static func essence(of contentType: String) -> String {
+        // The common case, `application/json` with or without parameters, without Unicode work.
+        let utf8 = contentType.utf8
+        let end = utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex
+        let head = utf8[utf8.startIndex..<end]
+        if head.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }) {
+            return String(decoding: head, as: UTF8.self)
+        }
         let base = contentType.split(separator: ";", maxSplits: 1).first ?? ""
         return base.trimmingWhitespace().lowercased()
     }

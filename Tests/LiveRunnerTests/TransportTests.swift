@@ -49,40 +49,40 @@ private struct EchoServer {
     @Test func aRedirectToAnotherOriginDropsTheToken() async throws {
         let first = try await EchoServer.start()
         let second = try await EchoServer.start()
-        let transport = AsyncHTTPTransport(connectTimeout: 2, readTimeout: 2)
+        defer { Task { await first.stop(); await second.stop() } }
         let headers = [HTTPHeader(name: "Authorization", value: "Bearer secret-for-first-origin")]
-        let same = try await transport.send(OutgoingRequest(method: "GET", url: first.url + "/redirect?to=/echo", headers: headers))
-        #expect(String(decoding: same.body, as: UTF8.self) == "Bearer secret-for-first-origin")
-        let other = try await transport.send(
-            OutgoingRequest(method: "GET", url: first.url + "/redirect?to=" + second.url + "/echo", headers: headers))
-        #expect(other.status == 200)
-        #expect(String(decoding: other.body, as: UTF8.self) == "none")
-        #expect(other.url == second.url + "/echo")
-        await transport.shutdown()
-        await first.stop()
-        await second.stop()
+        try await AsyncHTTPTransport.with(connectTimeout: 10, readTimeout: 10) { transport in
+            let same = try await transport.send(
+                OutgoingRequest(method: "GET", url: first.url + "/redirect?to=/echo", headers: headers))
+            #expect(String(decoding: same.body, as: UTF8.self) == "Bearer secret-for-first-origin")
+            let other = try await transport.send(
+                OutgoingRequest(method: "GET", url: first.url + "/redirect?to=" + second.url + "/echo", headers: headers))
+            #expect(other.status == 200)
+            #expect(String(decoding: other.body, as: UTF8.self) == "none")
+            #expect(other.url == second.url + "/echo")
+        }
     }
 
     @Test func longBodiesAreCutAndMarked() async throws {
         let server = try await EchoServer.start()
-        let transport = AsyncHTTPTransport(connectTimeout: 2, readTimeout: 2, maxBodyBytes: 1000)
-        let response = try await transport.send(OutgoingRequest(method: "GET", url: server.url + "/big"))
-        #expect(response.body.count == 1000)
-        #expect(response.isTruncated)
-        await transport.shutdown()
-        await server.stop()
+        defer { Task { await server.stop() } }
+        try await AsyncHTTPTransport.with(connectTimeout: 10, readTimeout: 10, maxBodyBytes: 1000) { transport in
+            let response = try await transport.send(OutgoingRequest(method: "GET", url: server.url + "/big"))
+            #expect(response.body.count == 1000)
+            #expect(response.isTruncated)
+        }
     }
 
     @Test func redirectLoopsEnd() async throws {
         let server = try await EchoServer.start()
-        let transport = AsyncHTTPTransport(connectTimeout: 2, readTimeout: 2, maxRedirects: 3)
-        do {
-            _ = try await transport.send(OutgoingRequest(method: "GET", url: server.url + "/redirect?to=/redirect"))
-            Issue.record("expected too many redirects")
-        } catch {
-            #expect(error == .tooManyRedirects(server.url + "/redirect?to=/redirect"))
+        defer { Task { await server.stop() } }
+        try await AsyncHTTPTransport.with(connectTimeout: 10, readTimeout: 10, maxRedirects: 3) { transport in
+            do {
+                _ = try await transport.send(OutgoingRequest(method: "GET", url: server.url + "/redirect?to=/redirect"))
+                Issue.record("expected too many redirects")
+            } catch {
+                #expect((error as? TransportError) == .tooManyRedirects(server.url + "/redirect?to=/redirect"))
+            }
         }
-        await transport.shutdown()
-        await server.stop()
     }
 }
