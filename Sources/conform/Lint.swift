@@ -22,7 +22,11 @@ struct Lint: AsyncParsableCommand {
     @Flag(help: "Print what was understood: one row per operation.")
     var show = false
 
+    @Option(help: "Where to write the JUnit XML report.")
+    var junit = "reports/lint.xml"
+
     func run() async throws {
+        let started = MonotonicClock.now
         let paths = specs.isEmpty ? [DefaultSpec.path] : specs
         let groups = SpecGroups.group(paths)
         var findings: [Finding] = []
@@ -56,7 +60,41 @@ struct Lint: AsyncParsableCommand {
             }
             Console.out(FindingRenderer.jsonSummary(exchanges: nil, failed: nil, findings: findings))
         }
+        try writeReport(results, started: started)
         if findings.contains(where: { $0.severity == .error }) { throw Exit.violations }
+    }
+
+    /// One suite per spec; per file, a `spec` case (structure) and an `example` case (examples).
+    private func writeReport(_ results: [Linter.Result], started: Double) throws {
+        var suites: [JUnitSuite] = []
+        for result in results {
+            var builder = ReportBuilder()
+            for file in result.spec.files {
+                for check in [CheckID.spec, .example] { builder.expect(ReportBuilder.Key(classname: file, name: check.rawValue)) }
+            }
+            for finding in result.findings {
+                let file = finding.location?.file ?? result.spec.files.first ?? "spec"
+                builder.add(finding, to: ReportBuilder.Key(classname: file, name: finding.check.rawValue))
+            }
+            let errors = result.findings.filter { $0.severity == .error }.count
+            suites.append(
+                JUnitSuite(
+                    name: "lint \(result.spec.title)", timestamp: JUnitSuite.timestamp(secondsSince1970: WallClock.secondsSince1970),
+                    hostname: WallClock.hostname, time: MonotonicClock.now - started,
+                    properties: [
+                        JUnitProperty(name: "spec", value: result.spec.files.joined(separator: " ")),
+                        JUnitProperty(name: "operations", value: String(result.spec.operations.count)),
+                        JUnitProperty(name: "errors", value: String(errors)),
+                        JUnitProperty(name: "warnings", value: String(result.findings.count - errors)),
+                    ],
+                    cases: builder.junitCases, systemOut: builder.systemOut, systemErr: ""))
+        }
+        do {
+            try JUnitWriter.write(JUnitReport(suites: suites), to: junit, redacting: Redactor())
+        } catch {
+            Console.err("\(error)")
+            throw Exit.malformed
+        }
     }
 }
 

@@ -2,6 +2,20 @@ import Foundation
 import Testing
 
 @Suite struct LintCommandTests {
+    @Test func writesAJUnitReportValidAgainstBothSchemas() throws {
+        let directory = try Runner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let report = directory.appendingPathComponent("lint.xml").path
+        let outcome = try Runner.run(["lint", Runner.fixture("problems.yaml"), "--junit", report])
+        #expect(outcome.status == 1)
+        #expect(try XMLSchemaCheck.problems(report) == nil)
+        let xml = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(xml.contains(#"<testsuite name="lint Problems""#))
+        #expect(xml.contains(#"name="spec" classname=""#))
+        #expect(xml.contains(#"<failure type="spec""#))
+        #expect(xml.contains(#"name="example" classname=""#))
+    }
+
     @Test func lintsTheBundledSpecCleanly() throws {
         let outcome = try Runner.run(["lint", "--show"])
         #expect(outcome.status == 0)
