@@ -80,13 +80,13 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "CLITests", dependencies: ["conform"],
+            name: "CLITests", dependencies: ["conform", "YAMLReader", "ContractCore"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "JSONValidationTests", dependencies: ["JSONValidation", "ContractCore"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
-            name: "ReportsTests", dependencies: ["Reports", "ContractCore"],
+            name: "ReportsTests", dependencies: ["Reports", "ContractCore", "YAMLReader"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )

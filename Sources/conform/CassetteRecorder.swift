@@ -15,11 +15,22 @@ actor CassetteRecorder {
     init(path: String, redactor: Redactor) throws {
         self.path = path
         self.redactor = redactor
+        Self.createParentDirectories(of: path)
         guard let handle = fopen(path, "w") else {
             Console.err("\(path): error: cannot write the recording: \(String(cString: strerror(errno)))")
             throw Exit.malformed
         }
         file = handle
+    }
+
+    /// `mkdir -p` of the file's folder, so `--record reports/run.jsonl` works on a fresh clone.
+    private static func createParentDirectories(of path: String) {
+        var prefix = ""
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        for (index, part) in parts.enumerated() {
+            prefix += (index == 0 ? "" : "/") + part
+            if !prefix.isEmpty && !FileBytes.exists(prefix) { mkdir(prefix, 0o755) }
+        }
     }
 
     func write(_ exchange: HTTPExchange) {
