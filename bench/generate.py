@@ -7,7 +7,8 @@ kickoffs; inputs; 401/404/500 bodies; some undocumented statuses; about 5 % cont
 every kind conform checks. The same seed always gives the same bytes.
 
 usage: generate.py OUT_DIR [--size small|large|BYTES] [--seed N]
-writes OUT_DIR/crewai-<size>.jsonl and OUT_DIR/crewai-<size>.har, and prints what it wrote.
+writes OUT_DIR/crewai-<size>.jsonl, OUT_DIR/crewai-<size>.har and OUT_DIR/crewai-<size>.truth.json (the
+number of violating exchanges by kind, and which exchanges they are), and prints what it wrote.
 """
 import argparse
 import base64
@@ -147,6 +148,7 @@ def main():
     written = 0
     count = 0
     kinds = {}
+    indices = {}
     with open(jsonl_path, "w", encoding="utf-8") as jsonl, open(har_path, "w", encoding="utf-8") as har:
         har.write('{"log":{"version":"1.2","creator":{"name":"conform-bench","version":"1"},"entries":[\n')
         while written < target:
@@ -154,6 +156,7 @@ def main():
             count += 1
             if violation:
                 kinds[violation] = kinds.get(violation, 0) + 1
+                indices.setdefault(violation, []).append(count - 1)
             request = {"method": method, "url": url, "headers": {"Authorization": "Bearer bench-token"}}
             response = {"status": status, "headers": {"content-type": ct}}
             try:
@@ -179,7 +182,9 @@ def main():
             har.write(("," if count > 1 else "") + json.dumps(entry, separators=(",", ":"), ensure_ascii=False) + "\n")
         har.write("]}}\n")
     with open(truth_path, "w") as truth:
-        json.dump({"exchanges": count, "violations": sum(kinds.values()), "by_kind": kinds}, truth, indent=1, sort_keys=True)
+        # indices_by_kind: 0-based exchange numbers (JSONL line - 1, HAR entry index) of each violating exchange.
+        json.dump({"exchanges": count, "violations": sum(kinds.values()), "by_kind": kinds, "indices_by_kind": indices},
+                  truth, indent=1, sort_keys=True)
     print(f"{jsonl_path}: {os.path.getsize(jsonl_path)} bytes, {count} exchanges, {sum(kinds.values())} violating")
     print(f"{har_path}: {os.path.getsize(har_path)} bytes")
 

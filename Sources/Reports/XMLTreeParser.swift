@@ -222,7 +222,7 @@ struct XMLTreeParser {
         if bytes.count >= 2, bytes[0] == 0xFE && bytes[1] == 0xFF || bytes[0] == 0xFF && bytes[1] == 0xFE {
             throw error("the report is UTF-16 (it starts with a byte order mark); only UTF-8 reports are read", at: 0)
         }
-        if let offset = Self.firstInvalidUTF8(bytes) {
+        if let offset = UTF8Check.firstInvalidOffset(in: bytes) {
             let hex = String(bytes[offset], radix: 16, uppercase: true)
             throw error(
                 "invalid UTF-8: byte 0x\(hex) at byte offset \(offset); only UTF-8 reports are read", at: offset)
@@ -437,36 +437,5 @@ struct XMLTreeParser {
     private func error(_ message: String, at offset: Int) -> JUnitReadError {
         let (line, column) = lineAndColumn(in: bytes, offset: offset)
         return .malformed(message, at: SourceLocation(file: file, line: line, column: column))
-    }
-
-    /// The offset of the first byte that breaks UTF-8 (overlong forms, surrogates, values past U+10FFFF), or `nil`.
-    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            let lead = bytes[index]
-            if lead < 0x80 {
-                index += 1
-                continue
-            }
-            let length: Int
-            let minimum: UInt32
-            var scalar: UInt32
-            switch lead {
-            case 0xC2...0xDF: (length, minimum, scalar) = (2, 0x80, UInt32(lead & 0x1F))
-            case 0xE0...0xEF: (length, minimum, scalar) = (3, 0x800, UInt32(lead & 0x0F))
-            case 0xF0...0xF4: (length, minimum, scalar) = (4, 0x1_0000, UInt32(lead & 0x07))
-            default: return index
-            }
-            guard index + length <= count else { return index }
-            for offset in 1..<length {
-                let byte = bytes[index + offset]
-                guard byte & 0xC0 == 0x80 else { return index }
-                scalar = scalar << 6 | UInt32(byte & 0x3F)
-            }
-            if scalar < minimum || scalar > 0x10_FFFF || (0xD800...0xDFFF).contains(scalar) { return index }
-            index += length
-        }
-        return nil
     }
 }

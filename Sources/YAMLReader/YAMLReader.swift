@@ -16,7 +16,7 @@ public enum YAMLReader {
         if bytes.count > limits.maxBytes {
             throw .tooLarge(size: bytes.count, limit: limits.maxBytes, at: SourceLocation(file: file, line: 1, column: 1))
         }
-        if let offset = firstInvalidUTF8(bytes) {
+        if let offset = UTF8Check.firstInvalidOffset(in: bytes) {
             let (line, column) = lineAndColumn(in: bytes, offset: offset)
             throw .invalidUTF8(
                 "byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) at byte offset \(offset)",
@@ -31,40 +31,6 @@ public enum YAMLReader {
     public static func read(path: String, limits: YAMLLimits = .default) throws -> DocumentNode {
         let bytes = try FileBytes.read(path, limit: limits.maxBytes)
         return try read(bytes: bytes, file: path, limits: limits)
-    }
-
-    /// The offset of the first byte that breaks UTF-8 (overlong forms, surrogates and values
-    /// past U+10FFFF included), or `nil`. libyaml checks too, but reports less precisely.
-    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBufferPointer { buffer -> Int? in
-            var index = 0
-            let count = buffer.count
-            while index < count {
-                let lead = buffer[index]
-                if lead < 0x80 {
-                    index += 1
-                    continue
-                }
-                let length: Int
-                var minimum: UInt32
-                var scalar: UInt32
-                switch lead {
-                case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(lead & 0x1F)
-                case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(lead & 0x0F)
-                case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(lead & 0x07)
-                default: return index
-                }
-                guard index + length <= count else { return index }
-                for offset in 1..<length {
-                    let byte = buffer[index + offset]
-                    guard byte & 0xC0 == 0x80 else { return index }
-                    scalar = scalar << 6 | UInt32(byte & 0x3F)
-                }
-                if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return index }
-                index += length
-            }
-            return nil
-        }
     }
 }
 

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Benchmark conform against its Python peers: bench/run.sh [--size small|large] [--corpus DIR] [--conform PATH] …
+exec python3 "$(dirname "$0")/run.py" "$@"
