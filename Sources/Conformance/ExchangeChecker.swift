@@ -21,6 +21,8 @@ public struct ExchangeChecker: Sendable {
     private let matcher: OperationMatcher
     private let responses: ResponseChecker
     private let parameterValidator: Validator
+    /// For each parameter schema: its compiled index and the JSON types its strings may stand for.
+    private let parameterSchemas: [NodeAddress: (index: Int, types: Set<String>)]
 
     /// Creates a checker.
     public init(compiled: CompiledSpec, options: CheckOptions = CheckOptions()) {
@@ -31,6 +33,16 @@ public struct ExchangeChecker: Sendable {
         parameterValidator = Validator(
             schemas: compiled.schemas,
             options: ValidationOptions(direction: .request, reportsUndocumented: false, actualLimit: options.actualLimit))
+        var schemas: [NodeAddress: (index: Int, types: Set<String>)] = [:]
+        for operation in compiled.spec.operations {
+            for parameter in operation.parameters {
+                guard let address = parameter.schema, let index = compiled.schema(at: address) else { continue }
+                let node = compiled.spec.documents.node(at: address)
+                let types = node?["type"].map { $0.elements?.compactMap(\.string) ?? [$0.string ?? ""] } ?? []
+                schemas[address] = (index, Set(types))
+            }
+        }
+        parameterSchemas = schemas
     }
 
     /// Checks one exchange. `fixedOperation` (bare body files) skips matching; `checksParameters`
@@ -104,10 +116,10 @@ public struct ExchangeChecker: Sendable {
                 }
                 continue
             }
-            guard let address = parameter.schema, let schema = compiled.schema(at: address),
-                let document = try? JSONDocument(text: coerce(value, schema: address))
+            guard let address = parameter.schema, let schema = parameterSchemas[address],
+                let document = try? JSONDocument(text: Self.coerce(value, types: schema.types))
             else { continue }
-            let result = parameterValidator.validate(document, against: schema)
+            let result = parameterValidator.validate(document, against: schema.index)
             for violation in result.violations where violation.severity == .error {
                 findings.append(
                     Finding(
@@ -121,10 +133,8 @@ public struct ExchangeChecker: Sendable {
         return findings
     }
 
-    /// The JSON text a parameter string stands for, by its schema's type (`42` for an integer).
-    private func coerce(_ value: String, schema: NodeAddress) -> String {
-        let node = compiled.spec.documents.node(at: schema)
-        let types = node?["type"].map { $0.elements?.compactMap(\.string) ?? [$0.string ?? ""] } ?? []
+    /// The JSON text a parameter string stands for, by its schema's types (`42` for an integer).
+    private static func coerce(_ value: String, types: Set<String>) -> String {
         if types.contains("integer") || types.contains("number"), JSONNumber(text: value) != nil { return value }
         if types.contains("boolean"), value == "true" || value == "false" { return value }
         return JSONText.quote(value)

@@ -39,18 +39,19 @@ public struct OperationMatcher: Sendable {
 
     /// The path of a URL: scheme, authority, query and fragment removed.
     public static func path(of url: String) -> String {
-        var rest = Substring(url)
-        if let scheme = rest.firstRange(of: "://") {
-            rest = rest[scheme.upperBound...]
-            rest = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
+        let utf8 = url.utf8
+        var start = utf8.startIndex
+        if let scheme = utf8.firstRange(of: "://".utf8) {
+            guard let slash = utf8[scheme.upperBound...].firstIndex(of: UInt8(ascii: "/")) else { return "/" }
+            start = slash
         }
-        if let end = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
-        return rest.isEmpty ? "/" : String(rest)
+        let end = utf8[start...].firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? utf8.endIndex
+        return start == end ? "/" : String(decoding: utf8[start..<end], as: UTF8.self)
     }
 
     /// The query parameters of a URL, decoded (`+` is a space).
     public static func query(of url: String) -> [(name: String, value: String)] {
-        guard let mark = url.firstIndex(of: "?") else { return [] }
+        guard url.utf8.contains(UInt8(ascii: "?")), let mark = url.firstIndex(of: "?") else { return [] }
         var query = url[url.index(after: mark)...]
         if let hash = query.firstIndex(of: "#") { query = query[..<hash] }
         return query.split(separator: "&").map { pair in
@@ -69,7 +70,7 @@ public struct OperationMatcher: Sendable {
         }
         let upper = method.uppercased()
         for candidate in candidates {
-            let segments = Self.split(candidate).map { URIReference.percentDecode($0) }
+            let segments = Self.decodedSegments(candidate)
             var best: (Template, [(String, String)])?
             for template in templates where operations[template.operation].method == upper {
                 guard let parameters = Self.bind(template.segments, to: segments) else { continue }
@@ -82,20 +83,25 @@ public struct OperationMatcher: Sendable {
 
     /// Operations whose path matches but whose method differs (for messages).
     public func otherMethods(url: String) -> [APIOperation] {
-        let segments = Self.split(Self.path(of: url)).map { URIReference.percentDecode($0) }
-        var stripped: [[String]] = [segments]
         let path = Self.path(of: url)
+        var stripped: [[String]] = [Self.decodedSegments(path)]
         for prefix in prefixes where path.hasPrefix(prefix + "/") {
-            stripped.append(Self.split(String(path.dropFirst(prefix.count))).map { URIReference.percentDecode($0) })
+            stripped.append(Self.decodedSegments(String(path.dropFirst(prefix.count))))
         }
         return templates.filter { template in stripped.contains { Self.bind(template.segments, to: $0) != nil } }
             .map { operations[$0.operation] }
     }
 
     private static func split(_ path: String) -> [String] {
-        var segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        var segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
         if segments.first == "" { segments.removeFirst() }
         return segments
+    }
+
+    /// Splits and percent-decodes a request path (segments without `%` are taken as they are).
+    private static func decodedSegments(_ path: String) -> [String] {
+        split(path).map { $0.utf8.contains(UInt8(ascii: "%")) ? URIReference.percentDecode($0) : $0 }
     }
 
     private static func segment(_ text: String) -> Segment {
