@@ -73,15 +73,15 @@ struct HARReader {
             headers.append(HTTPHeader(name: "Content-Type", value: mime))
         }
         var body = HTTPBody.none
-        if let textIndex = document.member("text", of: content), let text = document.stringValue(textIndex) {
+        if let textIndex = document.member("text", of: content), document.tape[textIndex].kind == .string {
             let place = locate(offset + Int(document.tape[textIndex].start) - 1)
             if document.stringValue(document.member("encoding", of: content)) == "base64" {
-                guard let decoded = Base64.decode(text) else {
+                guard let decoded = Base64.decode(document.string(at: textIndex)) else {
                     return .problem(Finding(check: .json, message: "content.text is not valid base64; skipped", location: place, source: source))
                 }
                 body = .bytes(decoded, location: place)
             } else {
-                body = .bytes(Array(text.utf8), location: place)
+                body = .bytes(document.decodedBytes(at: textIndex), location: place)
             }
         }
         return .exchange(HTTPExchange(

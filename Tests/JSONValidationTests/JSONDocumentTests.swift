@@ -396,3 +396,14 @@ struct MalformedJSON: Sendable, CustomTestStringConvertible {
         #expect(!document.valuesEqual(objects[0], objects[2]))
     }
 }
+
+@Suite struct DecodedBytesTests {
+    @Test(arguments: [
+        #""plain text""#, #""a\"b\\c\/d\b\f\n\r\t""#, #""\u00e9\u4e2d\ud83d\ude80""#, #""lone \ud800 and \udc00 high""#,
+        #""\ud800\u0041""#, #""{\"status\": \"running\", \"n\": [1, 2]}""#, #""中文 and \u6587""#, #""""#,
+    ])
+    func decodedBytesMatchTheDecodedString(text: String) throws {
+        let document = try JSONDocument(text: text)
+        #expect(document.decodedBytes(at: 0) == Array(document.string(at: 0).utf8))
+    }
+}
