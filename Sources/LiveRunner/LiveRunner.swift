@@ -40,7 +40,7 @@ public struct LiveRunner: Sendable {
         await withTaskGroup(of: Void.self) { group in
             var started = 0
             var running = 0
-            while started < options.kickoffs {
+            while started < options.kickoffs && !Task.isCancelled {
                 if running >= max(1, options.concurrency) {
                     await group.next()
                     running -= 1
@@ -52,7 +52,8 @@ public struct LiveRunner: Sendable {
             }
             await group.waitForAll()
         }
-        await probes(paths: paths, hasInputs: !inputNames.isEmpty)
+        // A cancelled run (SIGINT, SIGTERM) reports what finished and sends nothing more.
+        if !Task.isCancelled { await probes(paths: paths, hasInputs: !inputNames.isEmpty) }
         return await state.result(isUnreachable: false)
     }
 
@@ -116,6 +117,7 @@ public struct LiveRunner: Sendable {
         var polls = 0
         let path = paths.status.replacingOccurrences(of: "{kickoff_id}", with: Self.percentEncode(id))
         while true {
+            if Task.isCancelled { return verdict }
             if Clock.now > deadline {
                 let failures = transportFailures > 0 ? "; the last \(transportFailures) polls got no answer: \(lastFailure?.description ?? "")" : ""
                 verdict.timeout = Finding(

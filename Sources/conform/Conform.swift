@@ -7,7 +7,8 @@ struct Conform: AsyncParsableCommand {
         abstract: "Checks HTTP traffic against an OpenAPI document.",
         discussion: """
             Exit codes: 0 conforms; 1 violations found; 64 usage; 65 malformed spec or recording; \
-            66 input missing; 69 target unreachable. For gate: 0 passes, 1 fails.
+            66 input missing; 69 target unreachable; 130/143 stopped by SIGINT/SIGTERM (the report of \
+            what finished is still written). For gate: 0 passes, 1 fails.
             """,
         version: "0.1.0",
         subcommands: [Lint.self, Validate.self, Live.self, Mock.self, Gate.self, Merge.self])

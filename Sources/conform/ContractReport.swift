@@ -45,6 +45,14 @@ struct ContractReport {
         emit(finding)
     }
 
+    /// The run was stopped by a signal: an `<error>` case says so; what finished is reported.
+    mutating func recordInterrupted(by signal: String) {
+        let message = "stopped by \(signal) after \(tally.exchanges) exchanges: this report covers only what finished"
+        builder.addError(to: ReportBuilder.Key(classname: "(run)", name: "interrupted"), type: "interrupted", message: message)
+        hasErrors = true
+        Console.err("conform: " + message)
+    }
+
     mutating func recordUnreadable(_ file: String, _ message: String) {
         builder.addError(to: ReportBuilder.Key(classname: "(recordings)", name: file), type: "recording", message: message)
         hasErrors = true

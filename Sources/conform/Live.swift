@@ -147,7 +147,10 @@ struct Live: AsyncParsableCommand {
         let runner = LiveRunner(
             options: options, checker: ExchangeChecker(compiled: compiled, options: CheckOptions(isStrict: strict)),
             transport: transport, recorder: record)
-        let result = await runner.run()
+        let interrupts = Interrupts.install()
+        let runTask = Task { await runner.run() }
+        interrupts.onSignal { runTask.cancel() }
+        let result = await runTask.value
         await transport.shutdown()
         await recorder?.close()
         await crew?.stop()
@@ -156,6 +159,7 @@ struct Live: AsyncParsableCommand {
         report.redactor = redactor
         for item in result.exchanges { report.record(item.exchange, item.outcome) }
         for step in result.steps { report.record(step) }
+        if interrupts.signal != nil { report.recordInterrupted(by: interrupts.signalName) }
         report.printSummary()
         let suite = report.suite(
             name: "live \(compiled.spec.title)", elapsed: MonotonicClock.now - started,
@@ -170,6 +174,7 @@ struct Live: AsyncParsableCommand {
             Console.err("\(error)")
             throw Exit.malformed
         }
+        if interrupts.signal != nil { throw ExitCode(interrupts.exitCode) }
         if result.isUnreachable { throw Exit.unreachable }
         if result.hasViolations || result.hasErrors { throw Exit.violations }
     }

@@ -81,7 +81,9 @@ struct Validate: AsyncParsableCommand {
         var run = ContractReport(compiled: compiled, format: format.value, isStrict: strict)
         var unreadable = false
         var progress = Progress()
-        for file in files {
+        let interrupts = Interrupts.install()
+        files: for file in files {
+            if interrupts.signal != nil { break files }
             do {
                 // Units are found sequentially; each batch is decoded and checked on every core while
                 // the next batch is read, and results are reported in file order.
@@ -97,6 +99,7 @@ struct Validate: AsyncParsableCommand {
                         }
                     }
                     progress.update(exchanges: run.tally.exchanges, failed: run.tally.failed)
+                    if interrupts.signal != nil { break files }
                 }
             } catch {
                 unreadable = true
@@ -105,6 +108,7 @@ struct Validate: AsyncParsableCommand {
             }
         }
         progress.finish()
+        if interrupts.signal != nil { run.recordInterrupted(by: interrupts.signalName) }
         run.printSummary()
         let suite = run.suite(
             name: "validate \(compiled.spec.title)", elapsed: MonotonicClock.now - started,
@@ -118,6 +122,7 @@ struct Validate: AsyncParsableCommand {
             Console.err("\(error)")
             throw Exit.malformed
         }
+        if interrupts.signal != nil { throw ExitCode(interrupts.exitCode) }
         if unreadable { throw Exit.malformed }
         if run.tally.failed > 0 || run.hasErrors { throw Exit.violations }
     }
