@@ -52,7 +52,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        let started = Clock.now
+        let started = MonotonicClock.now
         var current = request
         for _ in 0...maxRedirects {
             let response = try await sendOnce(current, started: started)
@@ -102,7 +102,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
             let headers = response.headers.map { HTTPHeader(name: $0.name, value: $0.value) }
             return HTTPResponse(
                 status: Int(response.status.code), headers: headers, body: body, isTruncated: truncated, url: request.url,
-                elapsed: Clock.now - started)
+                elapsed: MonotonicClock.now - started)
         } catch let error as HTTPClientError {
             throw Self.map(error, url: request.url)
         } catch {
@@ -126,16 +126,3 @@ public final class AsyncHTTPTransport: HTTPTransport {
     }
 }
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-enum Clock {
-    static var now: Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
-}

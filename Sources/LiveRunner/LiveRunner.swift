@@ -61,12 +61,12 @@ public struct LiveRunner: Sendable {
 
     private func execution(_ number: Int, paths: Paths, inputsJSON: String) async {
         let group = "execution \(number)"
-        let started = Clock.now
+        let started = MonotonicClock.now
         let kickoffBody = Array("{\"inputs\":\(inputsJSON)}".utf8)
         let kickoff = await exchange(step: "kickoff \(number)", method: "POST", path: paths.kickoff, body: kickoffBody)
         guard case .success(let kickoffResponse) = kickoff else {
             if case .failure(let error) = kickoff {
-                await state.add(step: LiveStep(group: group, name: "kickoff", findings: [], error: transportFinding(error, step: "kickoff"), time: Clock.now - started))
+                await state.add(step: LiveStep(group: group, name: "kickoff", findings: [], error: transportFinding(error, step: "kickoff"), time: MonotonicClock.now - started))
             }
             return
         }
@@ -74,12 +74,12 @@ public struct LiveRunner: Sendable {
             await state.add(step: LiveStep(
                 group: group, name: "kickoff",
                 findings: [workflow("POST \(paths.kickoff) answered \(kickoffResponse.status) without a kickoff_id; the execution cannot be followed")],
-                time: Clock.now - started))
+                time: MonotonicClock.now - started))
             return
         }
-        await state.add(step: LiveStep(group: group, name: "kickoff", findings: [], time: Clock.now - started))
+        await state.add(step: LiveStep(group: group, name: "kickoff", findings: [], time: MonotonicClock.now - started))
         let poll = await follow(id: id, number: number, paths: paths, started: started)
-        await state.add(step: LiveStep(group: group, name: "completion", findings: poll.timeout.map { [$0] } ?? [], error: poll.transport, time: Clock.now - started))
+        await state.add(step: LiveStep(group: group, name: "completion", findings: poll.timeout.map { [$0] } ?? [], error: poll.transport, time: MonotonicClock.now - started))
         await state.add(step: LiveStep(group: group, name: "status order", findings: poll.order, time: 0))
         await state.add(step: LiveStep(group: group, name: "progress", findings: poll.progress, time: 0))
         await state.add(step: LiveStep(group: group, name: "result", findings: poll.result, skipped: poll.terminal == nil ? "the execution did not finish" : nil, time: 0))
@@ -118,7 +118,7 @@ public struct LiveRunner: Sendable {
         let path = paths.status.replacingOccurrences(of: "{kickoff_id}", with: Self.percentEncode(id))
         while true {
             if Task.isCancelled { return verdict }
-            if Clock.now > deadline {
+            if MonotonicClock.now > deadline {
                 let failures = transportFailures > 0 ? "; the last \(transportFailures) polls got no answer: \(lastFailure?.description ?? "")" : ""
                 verdict.timeout = Finding(
                     check: .timeout,
@@ -178,7 +178,7 @@ public struct LiveRunner: Sendable {
                     wait = options.pollInterval
                 }
             }
-            let remaining = deadline - Clock.now
+            let remaining = deadline - MonotonicClock.now
             if remaining <= 0 { continue }
             try? await Task.sleep(nanoseconds: UInt64(min(wait, remaining) * 1_000_000_000))
             interval = min(interval * 1.5, options.pollInterval * 4)
@@ -190,7 +190,7 @@ public struct LiveRunner: Sendable {
     private func probes(paths: Paths, hasInputs: Bool) async {
         let spec = checker.compiled.spec
         for probe in Probe.allCases where options.probes.contains(probe) {
-            let started = Clock.now
+            let started = MonotonicClock.now
             let name: String
             let result: Result<CheckedResponse, TransportError>
             var expected: Set<Int>
@@ -228,7 +228,7 @@ public struct LiveRunner: Sendable {
             }
             switch result {
             case .failure(let error):
-                await state.add(step: LiveStep(group: "probes", name: name, findings: [], error: transportFinding(error, step: probe.rawValue), time: Clock.now - started))
+                await state.add(step: LiveStep(group: "probes", name: name, findings: [], error: transportFinding(error, step: probe.rawValue), time: MonotonicClock.now - started))
             case .success(let answer):
                 var findings: [Finding] = []
                 if !expected.contains(answer.status) {
@@ -237,7 +237,7 @@ public struct LiveRunner: Sendable {
                         check: check, message: "\(probe.explanation) was answered \(answer.status), expected \(want)",
                         source: answer.source, expected: want, actual: String(answer.status)))
                 }
-                await state.add(step: LiveStep(group: "probes", name: name, findings: findings, time: Clock.now - started))
+                await state.add(step: LiveStep(group: "probes", name: name, findings: findings, time: MonotonicClock.now - started))
             }
         }
     }

@@ -1,3 +1,4 @@
+import ContractCore
 import Hummingbird
 import Logging
 import NIOCore
@@ -25,7 +26,7 @@ public final class ReferenceCrew: Sendable {
     public static func start(
         configuration: CrewConfiguration, host: String = "127.0.0.1", port: Int = 0
     ) async throws -> ReferenceCrew {
-        let simulator = CrewSimulator(configuration: configuration, clock: { MonotonicSeconds.now })
+        let simulator = CrewSimulator(configuration: configuration, clock: { MonotonicClock.now })
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
             let mockRequest = MockRequest(
@@ -80,16 +81,3 @@ public final class ReferenceCrew: Sendable {
     }
 }
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-enum MonotonicSeconds {
-    static var now: Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
-}

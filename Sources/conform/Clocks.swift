@@ -1,3 +1,5 @@
+import ContractCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -6,14 +8,6 @@
     import Darwin
 #endif
 
-/// Seconds on a monotonic clock, for durations.
-enum MonotonicClock {
-    static var now: Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
-}
 
 /// The wall clock and the machine's name, for report headers.
 enum WallClock {
