@@ -115,7 +115,7 @@ public struct LiveRunner: Sendable {
         var transportFailures = 0
         var lastFailure: TransportError?
         var polls = 0
-        let path = paths.status.replacingOccurrences(of: "{kickoff_id}", with: Self.percentEncode(id))
+        let path = paths.status.replacing("{kickoff_id}", with: Self.percentEncode(id))
         while true {
             if Task.isCancelled { return verdict }
             if MonotonicClock.now > deadline {
@@ -208,7 +208,7 @@ public struct LiveRunner: Sendable {
                 check = .auth
             case .unknownID:
                 name = "unknown id → 404"
-                let path = paths.status.replacingOccurrences(of: "{kickoff_id}", with: "00000000-0000-4000-8000-00000000c0f0")
+                let path = paths.status.replacing("{kickoff_id}", with: "00000000-0000-4000-8000-00000000c0f0")
                 result = await exchange(step: "probe unknown-id", method: "GET", path: path)
                 expected = [404]
                 check = .notFound
@@ -459,9 +459,3 @@ actor RunState {
     }
 }
 
-extension String {
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard let range = firstRange(of: target) else { return self }
-        return self[..<range.lowerBound] + replacement + self[range.upperBound...]
-    }
-}

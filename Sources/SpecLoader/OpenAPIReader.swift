@@ -202,7 +202,7 @@ struct OpenAPIReader {
             }
             for variable in server["variables"]?.entries ?? [] {
                 let value = variable.value["default"]?.string ?? ""
-                url = url.replacingOccurrences(of: "{\(variable.key)}", with: value)
+                url = url.replacing("{\(variable.key)}", with: value)
             }
             servers.append(Server(url: url, pathPrefix: Self.pathPrefix(of: url), description: server["description"]?.string))
         }
@@ -212,7 +212,7 @@ struct OpenAPIReader {
     /// The path of a server URL without a trailing `/`: `https://h/v1/` → `/v1`, `/api` → `/api`.
     static func pathPrefix(of url: String) -> String {
         var rest = Substring(url)
-        if let range = rest.range(of: "://") {
+        if let range = rest.firstRange(of: "://") {
             rest = rest[range.upperBound...]
             guard let slash = rest.firstIndex(of: "/") else { return "" }
             rest = rest[slash...]
@@ -409,33 +409,5 @@ struct OpenAPIReader {
 
     private func article(_ word: String) -> String {
         ["a", "e", "i", "o", "u"].contains(word.first.map(String.init) ?? "") ? "an \(word)" : "a \(word)"
-    }
-}
-
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
-    }
-}
-
-extension Substring {
-    func range(of target: String) -> Range<Index>? {
-        guard !target.isEmpty, let first = target.first else { return nil }
-        var index = startIndex
-        while index < endIndex {
-            if self[index] == first, self[index...].hasPrefix(target) {
-                return index..<(self.index(index, offsetBy: target.count))
-            }
-            index = self.index(after: index)
-        }
-        return nil
     }
 }
