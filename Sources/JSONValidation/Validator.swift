@@ -528,14 +528,10 @@ struct Evaluation {
             for (key, member) in document.members(of: value) {
                 defer { position += 1 }
                 if annotations.properties.contains(position) { continue }
-                path.append(.key(key))
-                let mark = violations.count
-                let holds = check(schema, member, isEntry: true)
-                if !holds && nodes[schema].constant == false && collecting {
-                    violations.removeSubrange(mark...)
-                    report(rule, at: member, message: "property \(JSONText.quote(document.string(at: key))) is not allowed (unevaluatedProperties)", expected: "no other properties", actual: quoted(member))
-                }
-                path.removeLast()
+                let holds = checkUnevaluated(
+                    schema, member, step: .key(key), rule,
+                    message: "property \(JSONText.quote(document.string(at: key))) is not allowed (unevaluatedProperties)",
+                    expected: "no other properties")
                 if holds { annotations.properties.insert(position) } else { isValid = false }
                 if !isValid && !collecting { return false }
             }
@@ -544,14 +540,9 @@ struct Evaluation {
             guard kind == .array, !annotations.allItems else { return true }
             var isValid = true
             for (position, element) in document.elements(of: value).enumerated() where !annotations.items.contains(position) {
-                path.append(.index(position))
-                let mark = violations.count
-                let holds = check(schema, element, isEntry: true)
-                if !holds && nodes[schema].constant == false && collecting {
-                    violations.removeSubrange(mark...)
-                    report(rule, at: element, message: "item \(position) is not allowed (unevaluatedItems)", expected: "no other items", actual: quoted(element))
-                }
-                path.removeLast()
+                let holds = checkUnevaluated(
+                    schema, element, step: .index(position), rule,
+                    message: "item \(position) is not allowed (unevaluatedItems)", expected: "no other items")
                 if holds { annotations.items.insert(position) } else { isValid = false }
                 if !isValid && !collecting { return false }
             }
@@ -559,6 +550,21 @@ struct Evaluation {
         default:
             return true
         }
+    }
+
+    /// Checks one unevaluated member or item; a `false` schema is reported as the keyword itself.
+    private mutating func checkUnevaluated(
+        _ schema: Int, _ value: Int, step: PathStep, _ rule: Rule, message: String, expected: String
+    ) -> Bool {
+        path.append(step)
+        defer { path.removeLast() }
+        let mark = violations.count
+        let holds = check(schema, value, isEntry: true)
+        if !holds && nodes[schema].constant == false && collecting {
+            violations.removeSubrange(mark...)
+            report(rule, at: value, message: message, expected: expected, actual: quoted(value))
+        }
+        return holds
     }
 
     /// An in-place subschema (allOf member, `$ref`, then/else): its annotations join ours when it holds.

@@ -7,19 +7,10 @@ import Testing
 /// and invalid strings per format), the A-label checks `hostname` shares with `idn-hostname`, and the
 /// ECMA-262 `pattern` translation.
 @Suite struct ExtraFormatTests {
-    /// One string and whether it satisfies `format`.
-    struct Example: Sendable, CustomTestStringConvertible {
-        let format: String
-        let string: String
-        let valid: Bool
+    typealias Example = FormatExample
 
-        var testDescription: String { "\(format) \(valid ? "accepts" : "rejects") \(string.debugDescription)" }
-    }
-
-    /// Builds examples of one format.
     private static func examples(_ format: String, valid: [String], invalid: [String]) -> [Example] {
-        valid.map { Example(format: format, string: $0, valid: true) }
-            + invalid.map { Example(format: format, string: $0, valid: false) }
+        FormatExample.table(format, valid: valid, invalid: invalid)
     }
 
     static let durationExamples = examples(

@@ -6,19 +6,10 @@ import Testing
 /// Tests of `FormatChecker`: a table of valid and invalid strings per asserted format, and the
 /// numeric formats. The full JSON-Schema-Test-Suite is run by a separate suite runner.
 @Suite struct FormatCheckerTests {
-    /// One string and whether it satisfies `format`.
-    struct Example: Sendable, CustomTestStringConvertible {
-        let format: String
-        let string: String
-        let valid: Bool
+    typealias Example = FormatExample
 
-        var testDescription: String { "\(format) \(valid ? "accepts" : "rejects") \(string.debugDescription)" }
-    }
-
-    /// Builds examples of one format.
     private static func examples(_ format: String, valid: [String], invalid: [String]) -> [Example] {
-        valid.map { Example(format: format, string: $0, valid: true) }
-            + invalid.map { Example(format: format, string: $0, valid: false) }
+        FormatExample.table(format, valid: valid, invalid: invalid)
     }
 
     static let uuidExamples = examples(

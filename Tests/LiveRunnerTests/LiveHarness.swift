@@ -36,13 +36,13 @@ enum LiveHarness {
 
     static func run(
         drifts: Set<Drift> = [], strict: Bool = false, kickoffs: Int = 1, concurrency: Int = 1, timeout: Double = 10,
-        readTimeout: Double = 2, stallAfterPolls: Int? = nil, token: String = "test-token-\(UUID().uuidString)"
+        readTimeout: Double = 10, stallAfterPolls: Int? = nil, token: String = "test-token-\(UUID().uuidString)"
     ) async throws -> Outcome {
         guard let compiled else { throw HarnessError.noSpec }
         var configuration = CrewConfiguration(token: token, taskSeconds: 0.05, drifts: drifts, slowDelay: readTimeout + 0.5)
         configuration.stallAfterPolls = stallAfterPolls
         let crew = try await ReferenceCrew.start(configuration: configuration)
-        let transport = AsyncHTTPTransport(connectTimeout: 2, readTimeout: readTimeout)
+        let transport = AsyncHTTPTransport(connectTimeout: 10, readTimeout: readTimeout)
         let collector = Collector()
         let runner = LiveRunner(
             options: LiveOptions(

@@ -39,7 +39,7 @@ import Testing
         (.unknownFound, ["not-found"], false),
     ])
     func eachDriftIsCaughtByItsCheckAndNothingElse(drift: Drift, checks: [String], strict: Bool) async throws {
-        let outcome = try await LiveHarness.run(drifts: [drift], strict: strict, readTimeout: drift == .slow ? 0.3 : 2)
+        let outcome = try await LiveHarness.run(drifts: [drift], strict: strict, readTimeout: drift == .slow ? 0.3 : 10)
         #expect(outcome.failingChecks == checks, "\(drift.rawValue)")
     }
 
