@@ -90,3 +90,22 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: strict),
     ]
 )
+
+// libFuzzer targets (`fuzz/run`), declared only when asked for: they have no `main` of their own and link
+// only with `-sanitize=fuzzer`, so a plain `swift build` must not see them.
+if Context.environment["CONFORM_FUZZ"] == "1" {
+    package.targets += [
+        .target(
+            name: "FuzzSupport", dependencies: ["ContractCore", "SpecLoader", "Conformance"], path: "Fuzz/FuzzSupport",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzJSON", dependencies: ["ContractCore", "FuzzSupport"], path: "Fuzz/FuzzJSON", swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzSpec", dependencies: ["Conformance", "ContractCore", "FuzzSupport", "SpecLoader", "YAMLReader"],
+            path: "Fuzz/FuzzSpec", swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzRecordings", dependencies: ["ContractCore", "FuzzSupport", "Recordings"],
+            path: "Fuzz/FuzzRecordings", swiftSettings: strict),
+        .executableTarget(name: "FuzzJUnit", dependencies: ["FuzzSupport", "Reports"], path: "Fuzz/FuzzJUnit", swiftSettings: strict),
+    ]
+}
