@@ -31,11 +31,14 @@ public struct LiveOptions: Sendable {
     public var probes: Set<Probe>
     /// Undocumented properties are errors, every documented property is required.
     public var isStrict: Bool
+    /// How often one request is sent again after `429 Too Many Requests` or `503 Service Unavailable`
+    /// (waiting as `Retry-After` says, at most 60 s a time and `timeout` in all; without it 1 s, 2 s, 4 s…).
+    public var retries: Int
 
     public init(
         baseURL: String, token: String?, inputsJSON: String? = nil, kickoffs: Int = 1, concurrency: Int = 1,
         pollInterval: Double = 0.25, timeout: Double = 60, resumeJSON: String? = nil, probes: Set<Probe> = Set(Probe.allCases),
-        isStrict: Bool = false
+        isStrict: Bool = false, retries: Int = 3
     ) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
@@ -49,5 +52,6 @@ public struct LiveOptions: Sendable {
         self.resumeJSON = resumeJSON
         self.probes = probes
         self.isStrict = isStrict
+        self.retries = retries
     }
 }

@@ -276,9 +276,16 @@ public struct LiveRunner: Sendable {
         if body != nil { headers.append(HTTPHeader(name: "Content-Type", value: "application/json")) }
         let url = options.baseURL + path
         let request = HTTPRequest(method: method, url: url, headers: headers, body: body)
-        let response: HTTPResponse
+        var response: HTTPResponse
+        var throttled: [(status: Int, wait: Double)] = []
         do {
             response = try await transport.send(request)
+            while let wait = retryDelay(after: response, attempt: throttled.count, waited: throttled.reduce(0) { $0 + $1.wait }) {
+                throttled.append((response.status, wait))
+                try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+                if Task.isCancelled { break }
+                response = try await transport.send(request)
+            }
         } catch {
             return .failure(error)
         }
@@ -296,6 +303,14 @@ public struct LiveRunner: Sendable {
                 message: "the body was cut at \(response.body.count) bytes (the transport's limit); the rest was not read",
                 source: source, operation: outcome.operation, status: response.status))
         }
+        if !throttled.isEmpty {
+            let answers = throttled.map { "\($0.status)" }.joined(separator: ", ")
+            let waited = throttled.reduce(0) { $0 + $1.wait }
+            outcome.findings.append(Finding(
+                check: .transport, severity: .warning,
+                message: "\(method) \(path) was refused for now (\(answers)) and sent again \(throttled.count) time\(throttled.count == 1 ? "" : "s") after waiting \(Self.seconds(waited)) in all; this is its last answer",
+                source: source, operation: outcome.operation, status: response.status))
+        }
         if response.status >= 500 {
             outcome.findings.append(Finding(
                 check: .serverError, message: "\(method) \(path) answered \(response.status): the crew failed, so this step could not be checked",
@@ -304,6 +319,16 @@ public struct LiveRunner: Sendable {
         await state.add(exchange: LiveExchange(sequence: sequence, exchange: exchange, outcome: outcome, step: step))
         if let recorder { await recorder(exchange) }
         return .success(CheckedResponse(status: response.status, body: response.body, headers: response.headers, source: source, isValid: isValid))
+    }
+
+    /// Seconds to wait before sending a request again that was answered `429` or `503`, or `nil` when it is not
+    /// sent again: another status, retries used up, or the wait would pass `--timeout` in all.
+    /// `Retry-After` is honoured in delta-seconds (capped at 60); without it (or as an HTTP date) the wait doubles from 1 s.
+    private func retryDelay(after response: HTTPResponse, attempt: Int, waited: Double) -> Double? {
+        guard response.status == 429 || response.status == 503, attempt < options.retries, !Task.isCancelled else { return nil }
+        let asked = response.header("retry-after").flatMap { Double($0.filter { !$0.isWhitespace }) }
+        let wait = min(max(asked ?? Double(1 << min(attempt, 5)), 0), 60)
+        return waited + wait <= options.timeout ? wait : nil
     }
 
     private func transportFinding(_ error: TransportError, step: String) -> Finding {

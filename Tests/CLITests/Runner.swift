@@ -48,6 +48,16 @@ struct Runner {
         return try execute(binary, arguments, in: directory, environment: environment)
     }
 
+    /// ``run(_:in:environment:)`` on a thread of its own, for async tests whose in-process servers answer from the
+    /// cooperative pool meanwhile (a blocking wait must not hold one of its threads).
+    static func runDetached(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(arguments, environment: environment) })
+            }
+        }
+    }
+
     /// Runs any program and collects its output.
     static func execute(
         _ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
