@@ -106,7 +106,8 @@ public actor CrewSimulator {
         let prefix = configuration.pathPrefix
         if !prefix.isEmpty, path.hasPrefix(prefix) { path = String(path.dropFirst(prefix.count)) }
         if !authorized(request) {
-            return error(401, "Unauthorized", "Missing or invalid bearer token")
+            let echo = configuration.drifts.contains(.echoToken) ? ": got \(request.authorization ?? "none")" : ""
+            return error(401, "Unauthorized", "Missing or invalid bearer token\(echo)")
         }
         switch (request.method, path) {
         case ("GET", "/inputs"):
@@ -116,7 +117,11 @@ public actor CrewSimulator {
         case ("POST", "/resume"):
             return resume(request.body)
         case ("GET", _) where path.hasPrefix("/status/"):
-            return status(String(path.dropFirst("/status/".count)))
+            var answer = status(String(path.dropFirst("/status/".count)))
+            if configuration.drifts.contains(.echoToken), answer.status == 200, let authorization = request.authorization {
+                answer = echo(authorization, in: answer)
+            }
+            return answer
         default:
             return error(404, "Not Found", "No route for \(request.method) \(path)")
         }
@@ -243,6 +248,21 @@ public actor CrewSimulator {
         return response
     }
 
+    /// With `echo-token`: the caller's `Authorization` value as an `echo` property, and as `execution_time` of
+    /// a finished execution (a string where a number belongs, so that findings quote it).
+    private func echo(_ authorization: String, in response: MockResponse) -> MockResponse {
+        guard let document = try? JSONDocument(bytes: response.body), document.tape.first?.kind == .object else { return response }
+        var body: [String: MockValue] = [:]
+        for (key, value) in document.members(of: 0) {
+            body[document.string(at: key)] = .raw(document.jsonText(at: value, limit: Int.max))
+        }
+        body["echo"] = .string(authorization)
+        if body["execution_time"] != nil { body["execution_time"] = .string(authorization) }
+        var echoed = json(response.status, body)
+        echoed.delay = response.delay
+        return echoed
+    }
+
     private func error(_ status: Int, _ title: String, _ message: String) -> MockResponse {
         json(status, ["error": .string(title), "message": .string(message)])
     }
@@ -276,9 +296,12 @@ enum MockValue: Sendable {
     case double(Double)
     case array([MockValue])
     case object([String: MockValue])
+    /// JSON text, sent as it is.
+    case raw(String)
 
     var json: String {
         switch self {
+        case .raw(let text): text
         case .string(let text): JSONText.quote(text)
         case .int(let value): String(value)
         case .double(let value): JSONNumber(value.rounded(toPlaces: 3))?.text ?? "0"

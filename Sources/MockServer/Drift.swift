@@ -15,6 +15,7 @@ public enum Drift: String, Sendable, CaseIterable, Hashable {
     case platformShape = "platform-shape"
     case noAuth = "no-auth"
     case unknownFound = "unknown-found"
+    case echoToken = "echo-token"
 
     /// What the reference crew does with this drift.
     public var behaviour: String {
@@ -34,6 +35,7 @@ public enum Drift: String, Sendable, CaseIterable, Hashable {
         case .platformShape: "the shape the real platform is reported to return"
         case .noAuth: "requests without a token are served"
         case .unknownFound: "an unknown kickoff id answers 200"
+        case .echoToken: "the caller's token echoed back in bodies (`execution_time`, `echo`, 401 messages)"
         }
     }
 
@@ -54,6 +56,7 @@ public enum Drift: String, Sendable, CaseIterable, Hashable {
         case .platformShape: "`schema.oneOf`"
         case .noAuth: "`auth`"
         case .unknownFound: "`not-found`"
+        case .echoToken: "`schema.type`, with the token redacted wherever it is quoted"
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MockServer
 import Testing
 
 @Suite(.serialized) struct LiveCommandTests {
@@ -105,6 +106,7 @@ import Testing
         let drifts = try Runner.run(["mock", "--list-drifts"])
         #expect(drifts.status == 0)
         #expect(drifts.stdout.contains("| `platform-shape` |"))
-        #expect(drifts.stdout.split(separator: "\n").count == 17)
+        #expect(drifts.stdout.split(separator: "\n").count == Drift.allCases.count + 2)
+        #expect(drifts.stdout.contains("| `echo-token` |"))
     }
 }

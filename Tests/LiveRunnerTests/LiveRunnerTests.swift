@@ -37,6 +37,7 @@ import Testing
         (.platformShape, ["schema.oneOf"], false),
         (.noAuth, ["auth"], false),
         (.unknownFound, ["not-found"], false),
+        (.echoToken, ["schema.type"], false),
     ])
     func eachDriftIsCaughtByItsCheckAndNothingElse(drift: Drift, checks: [String], strict: Bool) async throws {
         let outcome = try await LiveHarness.run(drifts: [drift], strict: strict, readTimeout: drift == .slow ? 0.3 : 10)
