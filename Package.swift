@@ -75,12 +75,13 @@ let package = Package(
         .testTarget(
             name: "LiveRunnerTests",
             dependencies: [
-                "LiveRunner", "MockServer", "Conformance", "SpecLoader", "ContractCore",
+                "LiveRunner", "MockServer", "Conformance", "SpecLoader", "ContractCore", "FaultyNetwork",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict),
+        .target(name: "FaultyNetwork", path: "Tests/FaultyNetwork", swiftSettings: strict),
         .testTarget(
-            name: "CLITests", dependencies: ["conform", "YAMLReader", "ContractCore"],
+            name: "CLITests", dependencies: ["conform", "YAMLReader", "ContractCore", "FaultyNetwork", "MockServer"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "JSONValidationTests", dependencies: ["JSONValidation", "ContractCore"],

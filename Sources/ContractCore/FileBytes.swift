@@ -24,7 +24,7 @@ public enum FileBytes {
             case .missing(let path): "\(path): error: no such file"
             case .isDirectory(let path): "\(path): error: is a directory, expected a file"
             case .tooLarge(let path, let size, let limit):
-                "\(path): error: file is \(size) bytes, more than the limit of \(limit) bytes"
+                "\(path):1:1: error: file is \(size) bytes, more than the limit of \(limit) bytes"
             case .unreadable(let path, let reason): "\(path): error: cannot read: \(reason)"
             }
         }

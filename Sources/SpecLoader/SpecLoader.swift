@@ -62,6 +62,8 @@ public struct SpecLoader: Sendable {
     func readBytes(_ path: String) throws(SpecLoadError) -> [UInt8] {
         do {
             return try FileBytes.read(path, limit: limits.maxBytes)
+        } catch .tooLarge(_, let size, let limit) {
+            throw .malformed(.tooLarge(size: size, limit: limit, at: SourceLocation(file: path, line: 1, column: 1)))
         } catch {
             throw .unreadable(error)
         }

@@ -25,13 +25,16 @@ struct Lint: AsyncParsableCommand {
     @Option(help: "Where to write the JUnit XML report.")
     var junit = "reports/lint.xml"
 
+    @OptionGroup(title: "Limits")
+    var limits: SpecLimitOptions
+
     func run() async throws {
         let started = MonotonicClock.now
         let paths = specs.isEmpty ? [DefaultSpec.path] : specs
         let groups = SpecGroups.group(paths)
         var findings: [Finding] = []
         var results: [Linter.Result] = []
-        let linter = Linter()
+        let linter = Linter(loader: SpecLoader(limits: limits.yaml))
         for group in groups {
             do {
                 let result = try linter.lint(paths: group)

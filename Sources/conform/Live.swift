@@ -52,6 +52,12 @@ struct Live: AsyncParsableCommand {
     @Option(help: "Seconds to wait for a connection (a refused connection fails after at most this long).")
     var connectTimeout = 3.0
 
+    @Option(help: "Times one request is sent again after 429 or 503, as Retry-After says (at most 60 s a wait, --timeout in all).")
+    var retries = 3
+
+    @Option(help: "The largest response body read, in bytes; longer bodies are cut and reported (default 8 MiB).")
+    var maxBodyBytes = 8 << 20
+
     @Option(help: "A JSON or YAML file with the POST /resume body (execution_id is filled in when absent).")
     var resume: String?
 
@@ -76,10 +82,18 @@ struct Live: AsyncParsableCommand {
     @Option(help: "Only with the bundled reference crew: seconds each task takes.")
     var taskSeconds = 0.2
 
+    @OptionGroup(title: "Limits")
+    var specLimits: SpecLimitOptions
+
+    @OptionGroup(title: "Limits")
+    var findingLimits: FindingLimitOptions
+
     func validate() throws {
         if tokenEnv != nil && tokenFile != nil { throw ValidationError("give --token-env or --token-file, not both") }
         if kickoffs < 1 { throw ValidationError("--kickoffs must be at least 1") }
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if retries < 0 { throw ValidationError("--retries must be 0 or more") }
+        if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be at least 1") }
         if pollInterval <= 0 || timeout <= 0 || readTimeout <= 0 || connectTimeout <= 0 {
             throw ValidationError("--poll-interval, --timeout, --read-timeout and --connect-timeout must be positive")
         }
@@ -109,7 +123,7 @@ struct Live: AsyncParsableCommand {
 
     func run() async throws {
         let started = MonotonicClock.now
-        let compiled = try SpecOption.load(spec)
+        let compiled = try SpecOption.load(spec, limits: specLimits.yaml)
         var token = try TokenSource.read(environment: tokenEnv, file: tokenFile)
         let inputsJSON = try inputs.map { try JSONInputFile.objectText($0, what: "--inputs") }
         let resumeJSON = try resume.map { try JSONInputFile.objectText($0, what: "--resume") }
@@ -135,17 +149,17 @@ struct Live: AsyncParsableCommand {
         var redactor = Redactor()
         if let token { redactor.add(token) }
         let recorder = try record.map { try CassetteRecorder(path: $0, redactor: redactor) }
-        let transport = AsyncHTTPTransport(connectTimeout: connectTimeout, readTimeout: readTimeout)
+        let transport = AsyncHTTPTransport(connectTimeout: connectTimeout, readTimeout: readTimeout, maxBodyBytes: maxBodyBytes)
         let options = LiveOptions(
             baseURL: target, token: token, inputsJSON: inputsJSON, kickoffs: kickoffs, concurrency: concurrency,
             pollInterval: pollInterval, timeout: timeout, resumeJSON: resumeJSON,
-            probes: try probes.map(Self.probeSet) ?? Set(Probe.allCases), isStrict: strict)
+            probes: try probes.map(Self.probeSet) ?? Set(Probe.allCases), isStrict: strict, retries: retries)
         var record: (@Sendable (HTTPExchange) async -> Void)?
         if let recorder {
             record = { exchange in await recorder.write(exchange) }
         }
         let runner = LiveRunner(
-            options: options, checker: ExchangeChecker(compiled: compiled, options: CheckOptions(isStrict: strict)),
+            options: options, checker: ExchangeChecker(compiled: compiled, options: findingLimits.checkOptions(isStrict: strict)),
             transport: transport, recorder: record)
         let interrupts = Interrupts.install()
         let runTask = Task { await runner.run() }
@@ -157,6 +171,7 @@ struct Live: AsyncParsableCommand {
 
         var report = ContractReport(compiled: compiled, format: format.value, isStrict: strict)
         report.redactor = redactor
+        report.builder = findingLimits.reportBuilder
         for item in result.exchanges { report.record(item.exchange, item.outcome) }
         for step in result.steps { report.record(step) }
         if interrupts.signal != nil { report.recordInterrupted(by: interrupts.signalName) }

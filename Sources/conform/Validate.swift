@@ -5,6 +5,7 @@ import JSONValidation
 import Recordings
 import Reports
 import SpecLoader
+import YAMLReader
 
 struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,6 +44,15 @@ struct Validate: AsyncParsableCommand {
             valueName: "K/N"))
     var shard: String?
 
+    @OptionGroup(title: "Limits")
+    var specLimits: SpecLimitOptions
+
+    @OptionGroup(title: "Limits")
+    var findingLimits: FindingLimitOptions
+
+    @OptionGroup(title: "Limits")
+    var recordingLimits: RecordingLimitOptions
+
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one recording (a file or a directory)") }
         if (operation == nil) != (status == nil) {
@@ -56,7 +66,7 @@ struct Validate: AsyncParsableCommand {
 
     func run() async throws {
         let started = MonotonicClock.now
-        let compiled = try SpecOption.load(spec)
+        let compiled = try SpecOption.load(spec, limits: specLimits.yaml)
         var fixedOperation: APIOperation?
         if let name = operation {
             guard let found = compiled.spec.operation(named: name) else {
@@ -66,7 +76,7 @@ struct Validate: AsyncParsableCommand {
             }
             fixedOperation = found
         }
-        let recordings = RecordingSet()
+        let recordings = RecordingSet(limits: recordingLimits.recordings)
         let files: [(path: String, kind: RecordingKind)]
         do {
             files = try recordings.files(inputs, bodiesAllowed: fixedOperation != nil)
@@ -74,11 +84,12 @@ struct Validate: AsyncParsableCommand {
             Console.err(error.description)
             throw error.isMissingInput ? Exit.missing : Exit.malformed
         }
-        let checker = ExchangeChecker(compiled: compiled, options: CheckOptions(isStrict: strict))
+        let checker = ExchangeChecker(compiled: compiled, options: findingLimits.checkOptions(isStrict: strict))
         var parallel = ParallelCheck(checker: checker, fixedOperation: fixedOperation, fixedStatus: status)
         let sharding = shard.flatMap(Shard.init(parsing:))
         parallel.shard = sharding
         var run = ContractReport(compiled: compiled, format: format.value, isStrict: strict)
+        run.builder = findingLimits.reportBuilder
         var unreadable = false
         var progress = Progress()
         let interrupts = Interrupts.install()
@@ -139,10 +150,10 @@ enum ConsoleColor {
 
 /// Loads `--spec` (or the bundled default) and compiles it; prints and exits on failure.
 enum SpecOption {
-    static func load(_ paths: [String]) throws -> CompiledSpec {
+    static func load(_ paths: [String], limits: YAMLLimits = .default) throws -> CompiledSpec {
         let paths = paths.isEmpty ? [DefaultSpec.path] : paths
         do {
-            let loaded = try SpecLoader().load(paths: paths)
+            let loaded = try SpecLoader(limits: limits).load(paths: paths)
             let errors = loaded.diagnostics.filter { $0.severity == .error && $0.message.hasPrefix("unresolved reference") }
             if !errors.isEmpty {
                 for error in errors { Console.err(error.line) }

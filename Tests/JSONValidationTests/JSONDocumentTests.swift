@@ -182,6 +182,15 @@ struct MalformedJSON: Sendable, CustomTestStringConvertible {
         #expect(document.tape.count == 2)
     }
 
+    @Test func defaultDepthLimitIsExact() throws {
+        let nested = { (depth: Int) in String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+        #expect(try JSONDocument(text: nested(512)).tape.count == 512)
+        #expect(throws: JSONSyntaxError(message: "nesting deeper than 512 levels", offset: 512, line: 1, column: 513)) {
+            _ = try JSONDocument(text: nested(513))
+        }
+        #expect(try JSONDocument(text: "[1,2]", limits: JSONLimits(maxBytes: 5)).tape.count == 3)
+    }
+
     @Test func honoursByteLimit() {
         #expect(throws: JSONSyntaxError(message: "document is larger than 3 bytes", offset: 3, line: 1, column: 4)) {
             _ = try JSONDocument(text: "[1,2]", limits: JSONLimits(maxBytes: 3))

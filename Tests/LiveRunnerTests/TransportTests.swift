@@ -73,6 +73,21 @@ private struct EchoServer {
         }
     }
 
+    @Test func theBodyLimitIsExact() async throws {
+        let server = try await EchoServer.start()
+        defer { Task { await server.stop() } }
+        try await AsyncHTTPTransport.with(connectTimeout: 10, readTimeout: 10, maxBodyBytes: 100_000) { transport in
+            let response = try await transport.send(OutgoingRequest(method: "GET", url: server.url + "/big"))
+            #expect(response.body.count == 100_000)
+            #expect(!response.isTruncated)
+        }
+        try await AsyncHTTPTransport.with(connectTimeout: 10, readTimeout: 10, maxBodyBytes: 99_999) { transport in
+            let response = try await transport.send(OutgoingRequest(method: "GET", url: server.url + "/big"))
+            #expect(response.body.count == 99_999)
+            #expect(response.isTruncated)
+        }
+    }
+
     @Test func redirectLoopsEnd() async throws {
         let server = try await EchoServer.start()
         defer { Task { await server.stop() } }

@@ -355,6 +355,14 @@ struct ProducerSample: Sendable, CustomTestStringConvertible {
                 == "r.xml:1:18: error: invalid UTF-8: byte 0xC3 at byte offset 17; only UTF-8 reports are read")
     }
 
+    @Test func defaultDepthAndSizeLimitsAreExact() throws {
+        let nested = { (depth: Int) in String(repeating: "<testsuite>", count: depth) + String(repeating: "</testsuite>", count: depth) }
+        #expect(try text(nested(128)).suites.count == 128)
+        #expect(failure(nested(129)) == "r.xml:1:\(128 * 11 + 1): error: elements nest deeper than 128 levels")
+        #expect(failure("<testsuite/>", limits: JUnitReadLimits(maxBytes: 12)) == nil)
+        #expect(failure("<testsuite/>", limits: JUnitReadLimits(maxBytes: 11)) == "r.xml:1:1: error: the report is 12 bytes, more than the limit of 11 bytes")
+    }
+
     @Test func sizeAndDepthLimitsHold() throws {
         let deep = String(repeating: "<testsuite>", count: 200) + String(repeating: "</testsuite>", count: 200)
         #expect(failure(deep) == "r.xml:1:1409: error: elements nest deeper than 128 levels")

@@ -100,6 +100,15 @@ import Testing
         #expect(failure(blockDeep)?.hasSuffix("error: collections nest deeper than 512 levels") == true)
     }
 
+    @Test func defaultLimitsAreExactAtTheBoundary() {
+        let nested = { (depth: Int) in String(repeating: "[", count: depth) + "1" + String(repeating: "]", count: depth) }
+        #expect(failure(nested(512)) == nil)
+        #expect(failure(nested(513)) == "doc.yaml:1:513: error: collections nest deeper than 512 levels")
+        let text = "a: 123456\n"
+        #expect(failure(text, limits: YAMLLimits(maxBytes: 10)) == nil)
+        #expect(failure(text, limits: YAMLLimits(maxBytes: 9))?.hasPrefix("doc.yaml:1:1: error: document is 10 bytes, more than the limit of 9") == true)
+    }
+
     @Test func depthLimitIsExactAtTheBoundary() {
         let limits = YAMLLimits(maxDepth: 3)
         #expect(failure("[[[1]]]", limits: limits) == nil)
