@@ -79,7 +79,8 @@ public struct LiveRunner: Sendable {
         }
         await state.add(step: LiveStep(group: group, name: "kickoff", findings: [], time: MonotonicClock.now - started))
         let poll = await follow(id: id, number: number, paths: paths, started: started)
-        await state.add(step: LiveStep(group: group, name: "completion", findings: poll.timeout.map { [$0] } ?? [], error: poll.transport, time: MonotonicClock.now - started))
+        // Running out of time (or of answers) stops the execution: the completion case is an error that says why.
+        await state.add(step: LiveStep(group: group, name: "completion", findings: [], error: poll.timeout ?? poll.transport, time: MonotonicClock.now - started))
         await state.add(step: LiveStep(group: group, name: "status order", findings: poll.order, time: 0))
         await state.add(step: LiveStep(group: group, name: "progress", findings: poll.progress, time: 0))
         await state.add(step: LiveStep(group: group, name: "result", findings: poll.result, skipped: poll.terminal == nil ? "the execution did not finish" : nil, time: 0))

@@ -42,6 +42,21 @@ import Testing
         #expect(try Runner.run(["validate", clean, "--junit", directory.appendingPathComponent("cv.xml").path]).status == 0)
     }
 
+    @Test func aRunEndedByItsTimeoutReportsWhatFinishedAndWhyItStopped() throws {
+        let directory = try Runner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let report = directory.appendingPathComponent("live.xml").path
+        let started = Date()
+        let outcome = try Runner.run(["live", "--task-seconds", "5", "--timeout", "1", "--probes", "none", "--junit", report])
+        #expect(outcome.status == 1)
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(try XMLSchemaCheck.problems(report) == nil)
+        let xml = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(xml.contains(#"<testcase name="200 schema.oneOf" classname="GET /status/{kickoff_id}""#))
+        #expect(xml.contains(#"<error type="timeout" message="execution 1 ("#), "\(xml)")
+        #expect(xml.contains("did not finish within 1 s (last status: running)"))
+    }
+
     @Test func theTokenNeverAppearsInAnyArtifact() throws {
         let directory = try Runner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -58,8 +58,9 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 8)
         #expect(outcome.failingChecks.contains("timeout"))
         let completion = try #require(outcome.result.steps.first { $0.group == "execution 1" && $0.name == "completion" })
-        #expect(completion.findings.first?.message.hasPrefix("execution 1 (") == true)
-        #expect(completion.findings.first?.message.contains("did not finish within 1.5 s") == true)
+        #expect(completion.error?.check == .timeout)
+        #expect(completion.error?.message.hasPrefix("execution 1 (") == true)
+        #expect(completion.error?.message.contains("did not finish within 1.5 s") == true)
     }
 
     @Test func manyExecutionsAreEachReported() async throws {
