@@ -213,11 +213,27 @@ public final class FaultyServer: Sendable {
         lines += request.fields.filter { !$0.lowercased().hasPrefix("connection:") }
         lines.append("Connection: close")
         guard send(outgoing, Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8) + request.body) else { return }
+        // The answer's head says `Connection: close` (this server closes after each answer), so that the client
+        // never sends a second request on a connection that is going away.
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        var head: [UInt8]? = []
         while true {
             guard Self.waitReadable(outgoing, seconds: 30) == .ready else { return }
             let count = recv(outgoing, &buffer, buffer.count, 0)
-            guard count > 0, send(connection, Array(buffer[..<count])) else { return }
+            guard count > 0 else { return }
+            guard var pending = head else {
+                guard send(connection, Array(buffer[..<count])) else { return }
+                continue
+            }
+            pending += buffer[..<count]
+            guard let end = pending.firstRange(of: Array("\r\n\r\n".utf8))?.lowerBound else {
+                head = pending
+                continue
+            }
+            let lines = String(decoding: pending[..<end], as: UTF8.self).components(separatedBy: "\r\n")
+                .filter { !$0.lowercased().hasPrefix("connection:") } + ["Connection: close"]
+            guard send(connection, Array(lines.joined(separator: "\r\n").utf8) + Array(pending[end...])) else { return }
+            head = nil
         }
     }
 
