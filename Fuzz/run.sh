@@ -92,6 +92,7 @@ for target in "${targets[@]}"; do
     cov=$(grep -o 'cov: [0-9]*' <<<"$output" | awk '{if ($2>m) m=$2} END {print m+0}')
     feat=$(grep -o 'ft: [0-9]*' <<<"$output" | awk '{if ($2>m) m=$2} END {print m+0}')
     units=$(find "$scratch/corpus/$target" -type f | wc -l)
+    mkdir -p "$scratch/artifacts/$target"
     found=$(find "$scratch/artifacts/$target" -type f | wc -l)
     rm -f fuzz-*.log
     summary+=("$(printf '%-11s %8ss %12s runs  cov %6s  ft %7s  corpus %6s  artifacts %s  exit %s' \
