@@ -210,6 +210,15 @@ public struct JSONDocument: Sendable {
         }
     }
 
+    /// Whether the string token at `index`, decoded, equals `text` (compared as UTF-8, nothing copied).
+    public func keyEquals(_ index: Int, _ text: String) -> Bool {
+        guard let token = token(at: index), token.kind == .string else { return false }
+        var text = text
+        return text.withUTF8 { other in
+            bytes.withUnsafeBufferPointer { buffer in TextOps.decodedEquals(buffer, token, other) }
+        }
+    }
+
     /// The 1-based line and column of a 0-based byte offset; the column counts Unicode code points.
     ///
     /// Offsets are clamped to `0...bytes.count`.
@@ -219,17 +228,26 @@ public struct JSONDocument: Sendable {
 
     /// The members of the object at `objectIndex` as tape indices of each key and its value, in
     /// document order (duplicates included); empty when the token is not an object.
-    public func members(of objectIndex: Int) -> some Sequence<(key: Int, value: Int)> {
+    ///
+    /// The sequence is a concrete type, so callers in other modules iterate it without looking up
+    /// opaque type metadata at run time.
+    @inlinable
+    public func members(of objectIndex: Int) -> JSONMemberIndices {
         var remaining = 0
-        if let token = token(at: objectIndex), token.kind == .object { remaining = Int(token.count) }
-        return MemberIndices(tape: tape, cursor: objectIndex + 1, remaining: remaining)
+        if objectIndex >= 0, objectIndex < tape.count, tape[objectIndex].kind == .object {
+            remaining = Int(tape[objectIndex].count)
+        }
+        return JSONMemberIndices(tape: tape, cursor: objectIndex + 1, remaining: remaining)
     }
 
     /// The tape indices of the elements of the array at `arrayIndex`; empty when it is not an array.
-    public func elements(of arrayIndex: Int) -> some Sequence<Int> {
+    @inlinable
+    public func elements(of arrayIndex: Int) -> JSONElementIndices {
         var remaining = 0
-        if let token = token(at: arrayIndex), token.kind == .array { remaining = Int(token.count) }
-        return ElementIndices(tape: tape, cursor: arrayIndex + 1, remaining: remaining)
+        if arrayIndex >= 0, arrayIndex < tape.count, tape[arrayIndex].kind == .array {
+            remaining = Int(tape[arrayIndex].count)
+        }
+        return JSONElementIndices(tape: tape, cursor: arrayIndex + 1, remaining: remaining)
     }
 
     /// A compact JSON rendering of the value at `index` for messages.
@@ -266,12 +284,22 @@ public struct JSONDocument: Sendable {
 
 // MARK: - Sequences
 
-private struct MemberIndices: Sequence, IteratorProtocol {
-    let tape: [JSONToken]
-    var cursor: Int
-    var remaining: Int
+/// The members of an object as tape indices of each key and its value, in document order.
+public struct JSONMemberIndices: Sequence, IteratorProtocol {
+    @usableFromInline let tape: [JSONToken]
+    @usableFromInline var cursor: Int
+    @usableFromInline var remaining: Int
 
-    mutating func next() -> (key: Int, value: Int)? {
+    @inlinable
+    init(tape: [JSONToken], cursor: Int, remaining: Int) {
+        self.tape = tape
+        self.cursor = cursor
+        self.remaining = remaining
+    }
+
+    /// The next member's key and value indices, or `nil` after the last member.
+    @inlinable
+    public mutating func next() -> (key: Int, value: Int)? {
         guard remaining > 0, cursor + 1 < tape.count else { return nil }
         let key = cursor
         let value = cursor + 1
@@ -281,12 +309,22 @@ private struct MemberIndices: Sequence, IteratorProtocol {
     }
 }
 
-private struct ElementIndices: Sequence, IteratorProtocol {
-    let tape: [JSONToken]
-    var cursor: Int
-    var remaining: Int
+/// The elements of an array as tape indices, in document order.
+public struct JSONElementIndices: Sequence, IteratorProtocol {
+    @usableFromInline let tape: [JSONToken]
+    @usableFromInline var cursor: Int
+    @usableFromInline var remaining: Int
 
-    mutating func next() -> Int? {
+    @inlinable
+    init(tape: [JSONToken], cursor: Int, remaining: Int) {
+        self.tape = tape
+        self.cursor = cursor
+        self.remaining = remaining
+    }
+
+    /// The next element's index, or `nil` after the last element.
+    @inlinable
+    public mutating func next() -> Int? {
         guard remaining > 0, cursor < tape.count else { return nil }
         let element = cursor
         cursor = Int(tape[element].next)

@@ -1021,8 +1021,7 @@ struct Evaluation {
 
     /// The member named `name` of an object, as a tape index.
     func member(named name: String, of object: Int) -> Int? {
-        let utf8 = Array(name.utf8)
-        for (key, value) in document.members(of: object) where document.keyEquals(key, utf8) { return value }
+        for (key, value) in document.members(of: object) where document.keyEquals(key, name) { return value }
         return nil
     }
 
@@ -1033,7 +1032,7 @@ struct Evaluation {
         case (.true, .bool(let bool)): return bool
         case (.false, .bool(let bool)): return !bool
         case (.number, .number(let number)): return self.number(value) == number
-        case (.string, .string(let string)): return document.keyEquals(value, Array(string.utf8))
+        case (.string, .string(let string)): return document.keyEquals(value, string)
         case (.array, .array(let elements)):
             guard Int(tape[value].count) == elements.count else { return false }
             return zip(document.elements(of: value), elements).allSatisfy { equals($0, $1) }

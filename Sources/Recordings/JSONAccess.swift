@@ -4,8 +4,7 @@ import ContractCore
 extension JSONDocument {
     func member(_ name: String, of object: Int?) -> Int? {
         guard let object, tape[object].kind == .object else { return nil }
-        let utf8 = Array(name.utf8)
-        for (key, value) in members(of: object) where keyEquals(key, utf8) { return value }
+        for (key, value) in members(of: object) where keyEquals(key, name) { return value }
         return nil
     }
 
