@@ -63,6 +63,9 @@ extension JSONDocument {
 
     private static func hex4(_ buffer: UnsafeBufferPointer<UInt8>, _ position: Int, _ end: Int) -> UInt32? {
         guard position + 4 <= end else { return nil }
+        if let base = buffer.baseAddress {
+            return hexQuad(UInt32(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt32.self)))
+        }
         var value: UInt32 = 0
         for offset in 0..<4 {
             let byte = buffer[position + offset]

@@ -393,6 +393,21 @@ private func hexValue(_ byte: UInt8) -> UInt32? {
     return nil
 }
 
+/// The value of four hex digits packed little-endian in `word` (the first digit in the low byte),
+/// or `nil` when any of the four bytes is not a hex digit. Branch-free apart from that check.
+@inline(__always)
+func hexQuad(_ word: UInt32) -> UInt32? {
+    let highs: UInt32 = 0x8080_8080
+    if word & highs != 0 { return nil }
+    // Every byte is below 0x80, so adding at most 0x50 carries into no other byte.
+    let digits = (word &+ 0x5050_5050) & ~(word &+ 0x4646_4646) & highs  // 0x30...0x39
+    let lower = word | 0x2020_2020
+    let letters = (lower &+ 0x1F1F_1F1F) & ~(lower &+ 0x1919_1919) & highs  // a...f, A...F
+    if digits | letters != highs { return nil }
+    let nibbles = (word & 0x0F0F_0F0F) &+ (letters &>> 7) &* 9
+    return (nibbles & 0xFF) &<< 12 | (nibbles &>> 8 & 0xFF) &<< 8 | (nibbles &>> 16 & 0xFF) &<< 4 | nibbles &>> 24
+}
+
 /// `'x'` for printable ASCII, `control character U+000A` below 0x20, `byte 0xC3` otherwise.
 private func describe(_ byte: UInt8) -> String {
     if byte >= 0x21 && byte < 0x7F { return "character '\(Character(Unicode.Scalar(byte)))'" }
@@ -976,7 +991,19 @@ private struct ByteInput {
         return ParseFailure(message: "invalid escape sequence: '\\' followed by \(describe(e))", offset: i)
     }
 
+    @inline(__always)
     func hex4(at i: Int, quote: Int) throws(ParseFailure) -> UInt32 {
+        if i &+ 4 <= end,
+            let value = hexQuad(UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self)))
+        {
+            return value
+        }
+        return try hex4Slowly(at: i, quote: quote)
+    }
+
+    /// ``hex4(at:quote:)`` one byte at a time, for the precise error.
+    @inline(never)
+    func hex4Slowly(at i: Int, quote: Int) throws(ParseFailure) -> UInt32 {
         var value: UInt32 = 0
         for k in 0..<4 {
             let at = i &+ k
@@ -992,14 +1019,10 @@ private struct ByteInput {
         ParseFailure(message: "invalid hex digit \(quoted(base[i])) in \\u escape", offset: i)
     }
 
+    @inline(__always)
     func hex4IfValid(at i: Int) -> UInt32? {
         guard i &+ 4 <= end else { return nil }
-        var value: UInt32 = 0
-        for k in 0..<4 {
-            guard let digit = hexValue(base[i &+ k]) else { return nil }
-            value = value << 4 | digit
-        }
-        return value
+        return hexQuad(UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self)))
     }
 
     /// The offset of the first byte at or after `start` that is not an ASCII digit.
