@@ -10,14 +10,15 @@ struct HARReader {
 
     /// Reads the file and finds its entries (sequential, one pass); entries decode on their own.
     func scan() throws(RecordingError) -> (file: SharedFile, entries: [Range<Int>], truncatedAt: Int?) {
-        let bytes: [UInt8]
+        let mapped: MappedFile
         do {
-            bytes = try FileBytes.read(path, limit: limits.maxFileBytes)
+            mapped = try MappedFile(path: path, limit: limits.maxFileBytes)
         } catch {
             throw .unreadable(error)
         }
-        let file = SharedFile(path: path, bytes: bytes)
-        let scan = EntryScanner.scan(bytes)
+        let file = SharedFile(mapped)
+        // Both passes give back the pages they have read, so memory stays flat in the file's size.
+        let scan = EntryScanner.scan(mapped.bytes) { mapped.release(upTo: $0) }
         guard scan.foundEntries else {
             throw .malformed("not a HAR file: no log.entries array found", at: file.location(scan.stoppedAt ?? 0))
         }
@@ -29,7 +30,8 @@ struct HARReader {
         let source = "\(path)#\(number + 1)"
         let document: JSONDocument
         do {
-            document = try JSONDocument(bytes: Array(file.bytes[range]), limits: JSONLimits(maxDepth: limits.maxDepth))
+            document = try JSONDocument(
+                bytes: Array(UnsafeBufferPointer(rebasing: file.bytes[range])), limits: JSONLimits(maxDepth: limits.maxDepth))
         } catch {
             return .problem(Finding(
                 check: .json, message: "entry \(number + 1) is not well-formed JSON: \(error.message)",
@@ -91,17 +93,21 @@ struct HARReader {
     }
 }
 
-/// A whole file in memory, shared read-only by the tasks that decode its entries.
+/// A mapped file, shared read-only by the tasks that decode its entries.
 final class SharedFile: Sendable {
     let path: String
-    let bytes: [UInt8]
+    let file: MappedFile
     let lines: LineTable
+    var bytes: UnsafeBufferPointer<UInt8> { file.bytes }
 
-    init(path: String, bytes: [UInt8]) {
-        self.path = path
-        self.bytes = bytes
-        lines = LineTable(bytes)
+    init(_ file: MappedFile) {
+        path = file.path
+        self.file = file
+        lines = LineTable(file.bytes) { file.release(upTo: $0) }
     }
+
+    /// Gives back the pages before `offset` (see ``MappedFile/release(upTo:)``).
+    func release(upTo offset: Int) { file.release(upTo: offset) }
 
     func location(_ offset: Int) -> SourceLocation {
         let (line, column) = lines.position(of: offset, in: bytes)
@@ -118,32 +124,37 @@ enum EntryScanner {
         var stoppedAt: Int?
     }
 
-    static func scan(_ bytes: [UInt8]) -> Result {
+    /// Scans `bytes`; after each `step` bytes calls `visited` with the offset reached.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, step: Int = 16 << 20, visited: (Int) -> Void) -> Result {
         var result = Result()
         var depth = 0
         var index = 0
         let count = bytes.count
-        var lastString: ArraySlice<UInt8> = []
-        var keyAtDepth: [Int: ArraySlice<UInt8>] = [:]
-        var pendingKey: ArraySlice<UInt8>?
+        var nextVisit = step
+        var lastString: Range<Int> = 0..<0
+        var keyAtDepth: [Int: Range<Int>] = [:]
+        var pendingKey: Range<Int>?
         var entriesDepth: Int?
         var elementStart: Int?
-        let log = Array("log".utf8)
-        let entries = Array("entries".utf8)
+        let named = { (range: Range<Int>, name: StaticString) -> Bool in
+            UnsafeBufferPointer(rebasing: bytes[range]).elementsEqual(
+                UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        }
         while index < count {
+            if index >= nextVisit {
+                visited(index)
+                nextVisit = index + step
+            }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
                 let begin = index + 1
-                index += 1
-                while index < count, bytes[index] != UInt8(ascii: "\"") {
-                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
-                }
+                index = skipString(bytes, from: begin)
                 if index >= count {
                     if entriesDepth != nil { result.truncatedAt = elementStart ?? index }
                     return result
                 }
-                lastString = bytes[begin..<index]
+                lastString = begin..<index
                 if elementStart == nil, let depthOfEntries = entriesDepth, depth == depthOfEntries {
                     elementStart = begin - 1
                 }
@@ -154,8 +165,8 @@ enum EntryScanner {
                 if let key = pendingKey { keyAtDepth[depth] = key }
                 // Entering log.entries: root object (depth 1) → "log" object (depth 2) → "entries" array.
                 if byte == UInt8(ascii: "["), entriesDepth == nil, depth == 2,
-                    pendingKey.map({ $0.elementsEqual(entries) }) == true,
-                    keyAtDepth[1].map({ $0.elementsEqual(log) }) == true
+                    pendingKey.map({ named($0, "entries") }) == true,
+                    keyAtDepth[1].map({ named($0, "log") }) == true
                 {
                     entriesDepth = depth + 1
                     result.foundEntries = true
@@ -191,5 +202,35 @@ enum EntryScanner {
         if entriesDepth != nil { result.truncatedAt = elementStart ?? count }
         result.stoppedAt = count
         return result
+    }
+
+    /// The offset of the closing quote of the string whose first byte is at `start` (escapes
+    /// skipped), or an offset at or past the end. Runs of eight bytes without `"` or `\` are skipped
+    /// whole: a HAR's bodies are long strings.
+    static func skipString(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return count }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var index = start
+        while index < count {
+            while index &+ 8 <= count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                let quotes = word ^ (ones &* 0x22)
+                let backslashes = word ^ (ones &* 0x5C)
+                // The lowest marked byte is exact; marks above it may be false.
+                let marks = ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs
+                if marks != 0 {
+                    index &+= marks.trailingZeroBitCount &>> 3
+                    break
+                }
+                index &+= 8
+            }
+            guard index < count else { return count }
+            let byte = base[index]
+            if byte == UInt8(ascii: "\"") { return index }
+            index &+= byte == UInt8(ascii: "\\") ? 2 : 1
+        }
+        return index
     }
 }

@@ -27,11 +27,13 @@ public struct RecordingUnit: Sendable {
 }
 
 /// Batches of units of one recording, in file order. Memory stays bounded by the batch size for
-/// JSON Lines cassettes; HAR and VCR files are held whole (once).
+/// JSON Lines cassettes and HAR files (both are memory-mapped and their pages given back as they
+/// are read); VCR files are held whole (once).
 public final class RecordingUnits {
     private enum Source {
         case cassette(CassetteReader, LineReader)
-        case har(HARReader, SharedFile, [Range<Int>], truncatedAt: Int?, next: Int)
+        /// `next`: the first entry of the next batch; `inFlight`: where the last batch handed out starts.
+        case har(HARReader, SharedFile, [Range<Int>], truncatedAt: Int?, next: Int, inFlight: Int)
         case ready([RecordingEvent], next: Int)
     }
 
@@ -51,7 +53,7 @@ public final class RecordingUnits {
         case .har:
             let reader = HARReader(path: path, limits: limits)
             let scanned = try reader.scan()
-            source = .har(reader, scanned.file, scanned.entries, truncatedAt: scanned.truncatedAt, next: 0)
+            source = .har(reader, scanned.file, scanned.entries, truncatedAt: scanned.truncatedAt, next: 0, inFlight: 0)
         case .vcr:
             var events: [RecordingEvent] = []
             try VCRReader(path: path, limits: limits).read { events.append($0) }
@@ -95,14 +97,17 @@ public final class RecordingUnits {
                 }
             }
             if !batch.isEmpty { source = .cassette(reader, lines) }
-        case .har(let reader, let file, let entries, let truncatedAt, var next):
+        case .har(let reader, let file, let entries, let truncatedAt, var next, let inFlight):
+            // The batch before the last one has been decoded: its pages can go.
+            file.release(upTo: inFlight)
+            let batchStart = next < entries.count ? entries[next].lowerBound : file.bytes.count
             while next < entries.count && size < batchBytes {
                 batch.append(RecordingUnit(payload: .harEntry(reader, number: next, range: entries[next], file: file)))
                 size += entries[next].count
                 next += 1
             }
             if next < entries.count {
-                source = .har(reader, file, entries, truncatedAt: truncatedAt, next: next)
+                source = .har(reader, file, entries, truncatedAt: truncatedAt, next: next, inFlight: batchStart)
             } else {
                 if let truncatedAt {
                     batch.append(RecordingUnit(payload: .harTruncated(reader, offset: truncatedAt, complete: entries.count, file: file)))
