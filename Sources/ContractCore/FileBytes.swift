@@ -101,7 +101,7 @@ private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count
 
 /// A file mapped read-only into memory, so that reading it copies nothing into the process.
 ///
-/// Pages are read from the page cache as they are touched; ``release(upTo:)`` gives back the pages
+/// Pages are read from the page cache as they are touched; ``release(_:)`` gives back the pages
 /// already read, so resident memory stays flat however large the file is. Immutable, so it may be
 /// shared between threads. Files that cannot be mapped (pipes, special files) are read whole instead.
 public final class MappedFile: @unchecked Sendable {
@@ -161,11 +161,13 @@ public final class MappedFile: @unchecked Sendable {
         owned?.deallocate()
     }
 
-    /// Gives the resident pages before `offset` back to the system. Reading them again stays
-    /// correct (they come back from the page cache, or the file); it only costs a page fault.
-    public func release(upTo offset: Int) {
+    /// Gives the resident pages of `range` back to the system (from the page holding its start to
+    /// the last whole page before its end). Reading them again stays correct (they come back from
+    /// the page cache, or the file); it only costs a page fault.
+    public func release(_ range: Range<Int>) {
         guard let mapping else { return }
-        let end = min(offset, mappedLength) / Self.pageSize * Self.pageSize
-        if end > 0 { _ = madvise(mapping, end, MADV_DONTNEED) }
+        let start = max(range.lowerBound, 0) / Self.pageSize * Self.pageSize
+        let end = min(range.upperBound, mappedLength) / Self.pageSize * Self.pageSize
+        if end > start { _ = madvise(mapping + start, end - start, MADV_DONTNEED) }
     }
 }

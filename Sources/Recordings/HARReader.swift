@@ -18,7 +18,11 @@ struct HARReader {
         }
         let file = SharedFile(mapped)
         // Both passes give back the pages they have read, so memory stays flat in the file's size.
-        let scan = EntryScanner.scan(mapped.bytes) { mapped.release(upTo: $0) }
+        var released = 0
+        let scan = EntryScanner.scan(mapped.bytes) { offset in
+            mapped.release(released..<offset)
+            released = offset
+        }
         guard scan.foundEntries else {
             throw .malformed("not a HAR file: no log.entries array found", at: file.location(scan.stoppedAt ?? 0))
         }
@@ -103,11 +107,15 @@ final class SharedFile: Sendable {
     init(_ file: MappedFile) {
         path = file.path
         self.file = file
-        lines = LineTable(file.bytes) { file.release(upTo: $0) }
+        var released = 0
+        lines = LineTable(file.bytes) { offset in
+            file.release(released..<offset)
+            released = offset
+        }
     }
 
-    /// Gives back the pages before `offset` (see ``MappedFile/release(upTo:)``).
-    func release(upTo offset: Int) { file.release(upTo: offset) }
+    /// Gives back the pages of `range` (see ``MappedFile/release(_:)``).
+    func release(_ range: Range<Int>) { file.release(range) }
 
     func location(_ offset: Int) -> SourceLocation {
         let (line, column) = lines.position(of: offset, in: bytes)

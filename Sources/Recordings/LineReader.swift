@@ -38,7 +38,7 @@ final class LineReader {
         let end = bytes.count
         guard start < end, let base = bytes.baseAddress else { return nil }
         if start >= nextRelease {
-            file.release(upTo: start)
+            file.release((nextRelease - Self.releaseStep)..<start)
             nextRelease = start + Self.releaseStep
         }
         lineNumber += 1

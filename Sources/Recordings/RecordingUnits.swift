@@ -32,8 +32,9 @@ public struct RecordingUnit: Sendable {
 public final class RecordingUnits {
     private enum Source {
         case cassette(CassetteReader, LineReader)
-        /// `next`: the first entry of the next batch; `inFlight`: where the last batch handed out starts.
-        case har(HARReader, SharedFile, [Range<Int>], truncatedAt: Int?, next: Int, inFlight: Int)
+        /// `next`: the first entry of the next batch; `inFlight`: where the last batch handed out
+        /// starts; `released`: where the pages given back so far end.
+        case har(HARReader, SharedFile, [Range<Int>], truncatedAt: Int?, next: Int, inFlight: Int, released: Int)
         case ready([RecordingEvent], next: Int)
     }
 
@@ -53,7 +54,7 @@ public final class RecordingUnits {
         case .har:
             let reader = HARReader(path: path, limits: limits)
             let scanned = try reader.scan()
-            source = .har(reader, scanned.file, scanned.entries, truncatedAt: scanned.truncatedAt, next: 0, inFlight: 0)
+            source = .har(reader, scanned.file, scanned.entries, truncatedAt: scanned.truncatedAt, next: 0, inFlight: 0, released: 0)
         case .vcr:
             var events: [RecordingEvent] = []
             try VCRReader(path: path, limits: limits).read { events.append($0) }
@@ -97,9 +98,9 @@ public final class RecordingUnits {
                 }
             }
             if !batch.isEmpty { source = .cassette(reader, lines) }
-        case .har(let reader, let file, let entries, let truncatedAt, var next, let inFlight):
+        case .har(let reader, let file, let entries, let truncatedAt, var next, let inFlight, let released):
             // The batch before the last one has been decoded: its pages can go.
-            file.release(upTo: inFlight)
+            file.release(released..<inFlight)
             let batchStart = next < entries.count ? entries[next].lowerBound : file.bytes.count
             while next < entries.count && size < batchBytes {
                 batch.append(RecordingUnit(payload: .harEntry(reader, number: next, range: entries[next], file: file)))
@@ -107,7 +108,8 @@ public final class RecordingUnits {
                 next += 1
             }
             if next < entries.count {
-                source = .har(reader, file, entries, truncatedAt: truncatedAt, next: next, inFlight: batchStart)
+                source = .har(reader, file, entries, truncatedAt: truncatedAt, next: next, inFlight: batchStart,
+                    released: max(released, inFlight))
             } else {
                 if let truncatedAt {
                     batch.append(RecordingUnit(payload: .harTruncated(reader, offset: truncatedAt, complete: entries.count, file: file)))
