@@ -703,14 +703,27 @@ private struct TapeBuilder {
             if c == 0x22 { break }
             if c >= 0x80 {
                 flags &= ~JSONToken.isASCII
-                repeat {
+                // Non-ASCII text stays in this loop, across single spaces between its words: each
+                // return to the wide scan costs a mispredicted branch.
+                while true {
                     var width = input.utf8Width(at: i)
                     if width == 0 { width = try input.checkUTF8(at: i, quote: quote) }
                     extra &+= width &- 1
                     i &+= width
-                } while i < end && p[i] >= 0x80
+                    guard i < end else { break }
+                    if p[i] >= 0x80 { continue }
+                    guard p[i] == 0x20, i &+ 1 < end, p[i &+ 1] >= 0x80 else { break }
+                    i &+= 1
+                }
             } else if c == 0x5C {
-                i = try input.scanEscape(at: i, quote: quote, extra: &extra, flags: &flags)
+                // So do runs of escapes (escaped non-ASCII text), across single spaces.
+                while true {
+                    i = try input.scanEscape(at: i, quote: quote, extra: &extra, flags: &flags)
+                    guard i < end else { break }
+                    if p[i] == 0x5C { continue }
+                    guard p[i] == 0x20, i &+ 1 < end, p[i &+ 1] == 0x5C else { break }
+                    i &+= 1
+                }
             } else if c < 0x20 {
                 throw input.controlFailure(c, at: i)
             } else {
@@ -960,11 +973,7 @@ private struct ByteInput {
         flags |= JSONToken.hasEscapes
         guard i &+ 1 < end else { throw ParseFailure(message: "unterminated string", offset: quote) }
         let e = base[i &+ 1]
-        switch e {
-        case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:  // " \ / b f n r t
-            extra &+= 1
-            return i &+ 2
-        case 0x75:  // u
+        if e == 0x75 {  // u: the common case in escaped non-ASCII text, tested before the others
             let unit = try hex4(at: i &+ 2, quote: quote)
             var j = i &+ 6
             if unit >= 0xD800 && unit < 0xDC00 && j &+ 6 <= end && base[j] == 0x5C && base[j &+ 1] == 0x75,
@@ -978,6 +987,11 @@ private struct ByteInput {
                 if unit >= 0x80 { flags &= ~JSONToken.isASCII }
             }
             return j
+        }
+        switch e {
+        case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:  // " \ / b f n r t
+            extra &+= 1
+            return i &+ 2
         default:
             throw escapeFailure(e, at: i &+ 1)
         }

@@ -110,4 +110,36 @@ import Testing
             try JSONDocument(text: "\"\(before)")
         }
     }
+
+    @Test func readsWordsOfNonASCIIAndOfEscapesSeparatedBySpaces() throws {
+        let text = "[\"中文 ру ελ  x \\u4e2d\\u6587 \\u0440 \\n\\u0443  \\u00e9 é \\uD83D\\uDE00 😀\", \"中 \"]"
+        let document = try JSONDocument(text: text)
+        let expected = "中文 ру ελ  x 中文 р \nу  é é 😀 😀"
+        #expect(document.string(at: 1) == expected)
+        #expect(document.tape[1].count == UInt32(expected.unicodeScalars.count))
+        #expect(document.string(at: 2) == "中 ")
+    }
+
+    @Test(arguments: [
+        ("\"中文 ", [0x01], "unescaped control character U+0001 in string", 0),
+        ("\"中文 ", [0xC3, 0x28], "invalid UTF-8: truncated multi-byte sequence", 1),
+        ("\"中文 ", [0xED, 0xA0, 0x80], "invalid UTF-8: encoded surrogate (U+D800 to U+DFFF)", 0),
+        ("\"\\u4e2d \\", Array("x".utf8), "invalid escape sequence '\\x'", 0),
+        ("\"\\u4e2d \\u12", Array("G4".utf8), "invalid hex digit 'G' in \\u escape", 0),
+    ] as [(String, [UInt8], String, Int)])
+    func keepsTheFirstErrorInsideRunsOfNonASCIIAndEscapes(prefix: String, bad: [UInt8], message: String, shift: Int) {
+        let bytes = Array(prefix.utf8) + bad + Array(" tail\"".utf8)
+        let offset = prefix.utf8.count + shift
+        let column = prefix.unicodeScalars.count + 1 + shift
+        #expect(throws: JSONSyntaxError(message: message, offset: offset, line: 1, column: column)) {
+            try JSONDocument(bytes: bytes)
+        }
+    }
+
+    @Test(arguments: ["\"中 ", "\"中文", "\"\\u4e2d ", "\"\\u4e2d", "\"\\u4e2d \\u4e2d"])
+    func reportsARunCutShortByTheEndOfTheInput(text: String) {
+        #expect(throws: JSONSyntaxError(message: "unterminated string", offset: 0, line: 1, column: 1)) {
+            try JSONDocument(text: text)
+        }
+    }
 }
