@@ -8,6 +8,7 @@ import SpecLoader
 
 struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check recorded traffic (HAR, JSON Lines cassettes, VCR cassettes, body files) offline.",
         discussion: """
             Inputs are files or directories (walked recursively): .har (or .json holding log.entries), \
