@@ -142,4 +142,12 @@ import Testing
             try JSONDocument(text: text)
         }
     }
+
+    @Test(arguments: 0..<17)
+    func decodesBytesOfRunsOfEveryLengthBetweenEscapes(padding: Int) throws {
+        let run = String(repeating: "r", count: padding)
+        let document = try JSONDocument(text: "\"\\n\(run)\\\"\(run)\\u00e9\(run)\\uD83D\\uDE00\(run)\\\\\"")
+        #expect(document.decodedBytes(at: 0) == Array("\n\(run)\"\(run)é\(run)😀\(run)\\".utf8))
+        #expect(document.decodedBytes(at: 0) == Array(document.string(at: 0).utf8))
+    }
 }
