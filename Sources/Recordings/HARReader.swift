@@ -140,7 +140,8 @@ enum EntryScanner {
         let count = bytes.count
         var nextVisit = step
         var lastString: Range<Int> = 0..<0
-        var keyAtDepth: [Int: Range<Int>] = [:]
+        // The key of the value opened at depth 1 (only "log" matters).
+        var keyAtDepthOne: Range<Int>?
         var pendingKey: Range<Int>?
         var entriesDepth: Int?
         var elementStart: Int?
@@ -170,11 +171,11 @@ enum EntryScanner {
                 pendingKey = lastString
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 if let depthOfEntries = entriesDepth, depth == depthOfEntries, elementStart == nil { elementStart = index }
-                if let key = pendingKey { keyAtDepth[depth] = key }
+                if depth == 1, let key = pendingKey { keyAtDepthOne = key }
                 // Entering log.entries: root object (depth 1) → "log" object (depth 2) → "entries" array.
                 if byte == UInt8(ascii: "["), entriesDepth == nil, depth == 2,
                     pendingKey.map({ named($0, "entries") }) == true,
-                    keyAtDepth[1].map({ named($0, "log") }) == true
+                    keyAtDepthOne.map({ named($0, "log") }) == true
                 {
                     entriesDepth = depth + 1
                     result.foundEntries = true
