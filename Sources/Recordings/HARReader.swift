@@ -2,14 +2,16 @@ import ContractCore
 
 /// Reads HAR 1.2 files (browser exports, proxies, Schemathesis `--report har`).
 ///
-/// The file is scanned once for the elements of `log.entries`; each entry is parsed on its own,
-/// so entries are never held twice, and a truncated file still yields every complete entry.
+/// The file is scanned once for the elements of `log.entries`, a batch ahead of the entries being
+/// checked; each entry is parsed on its own, so entries are never held twice, and a truncated file
+/// still yields every complete entry.
 struct HARReader {
     let path: String
     let limits: RecordingLimits
 
-    /// Reads the file and finds its entries (sequential, one pass); entries decode on their own.
-    func scan() throws(RecordingError) -> (file: SharedFile, entries: [Range<Int>], truncatedAt: Int?) {
+    /// Maps the file and scans it up to `log.entries`; the entries are found batch by batch from the
+    /// returned scanner (sequential, one pass), and decode on their own.
+    func open() throws(RecordingError) -> (file: SharedFile, scanner: EntryScanner) {
         let mapped: MappedFile
         do {
             mapped = try MappedFile(path: path, limit: limits.maxFileBytes)
@@ -17,16 +19,13 @@ struct HARReader {
             throw .unreadable(error)
         }
         let file = SharedFile(mapped)
-        // Both passes give back the pages they have read, so memory stays flat in the file's size.
-        var released = 0
-        let scan = EntryScanner.scan(mapped.bytes) { offset in
-            mapped.release(released..<offset)
-            released = offset
+        var scanner = EntryScanner(mapped.bytes)
+        var none: [Range<Int>] = []
+        scanner.scan(into: &none, untilEntriesFound: true)
+        guard scanner.foundEntries else {
+            throw .malformed("not a HAR file: no log.entries array found", at: file.location(scanner.stoppedAt ?? 0))
         }
-        guard scan.foundEntries else {
-            throw .malformed("not a HAR file: no log.entries array found", at: file.location(scan.stoppedAt ?? 0))
-        }
-        return (file, scan.entries, scan.truncatedAt)
+        return (file, scanner)
     }
 
     /// Decodes entry `number` (0-based) at `range` of `file` (pure: runs on any thread).
@@ -123,45 +122,47 @@ final class SharedFile: Sendable {
     }
 }
 
-/// Finds the byte ranges of the elements of `log.entries` in one pass, without parsing them.
-enum EntryScanner {
-    struct Result {
-        var entries: [Range<Int>] = []
-        var foundEntries = false
-        var truncatedAt: Int?
-        var stoppedAt: Int?
+/// Finds the byte ranges of the elements of `log.entries` in one forward pass, without parsing them.
+/// It resumes where it stopped, so entries are found a batch at a time while earlier ones are checked.
+struct EntryScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+    private var depth = 0
+    private var lastString: Range<Int> = 0..<0
+    /// The key of the value opened at depth 1 (only "log" matters).
+    private var keyAtDepthOne: Range<Int>?
+    private var pendingKey: Range<Int>?
+    private var entriesDepth: Int?
+    private var elementStart: Int?
+    /// Whether `log.entries` has been found.
+    private(set) var foundEntries = false
+    /// Where the file ends inside `log.entries`, if it does.
+    private(set) var truncatedAt: Int?
+    /// Where the scan stopped: the bracket closing `log.entries`, or the end of the file.
+    private(set) var stoppedAt: Int?
+    /// Whether the scan is over.
+    private(set) var isFinished = false
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
     }
 
-    /// Scans `bytes`; after each `step` bytes calls `visited` with the offset reached.
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, step: Int = 16 << 20, visited: (Int) -> Void) -> Result {
-        var result = Result()
-        var depth = 0
-        var index = 0
+    /// Scans on, appending entries to `entries`, until they hold at least `budget` bytes, until
+    /// `log.entries` is found (with `untilEntriesFound`), or until the scan is over.
+    mutating func scan(into entries: inout [Range<Int>], budget: Int = Int.max, untilEntriesFound: Bool = false) {
         let count = bytes.count
-        var nextVisit = step
-        var lastString: Range<Int> = 0..<0
-        // The key of the value opened at depth 1 (only "log" matters).
-        var keyAtDepthOne: Range<Int>?
-        var pendingKey: Range<Int>?
-        var entriesDepth: Int?
-        var elementStart: Int?
-        let named = { (range: Range<Int>, name: StaticString) -> Bool in
-            UnsafeBufferPointer(rebasing: bytes[range]).elementsEqual(
-                UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        }
+        var size = 0
         while index < count {
-            if index >= nextVisit {
-                visited(index)
-                nextVisit = index + step
-            }
+            if size >= budget || (untilEntriesFound && foundEntries) { return }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
                 let begin = index + 1
-                index = skipString(bytes, from: begin)
+                index = Self.skipString(bytes, from: begin)
                 if index >= count {
-                    if entriesDepth != nil { result.truncatedAt = elementStart ?? index }
-                    return result
+                    if entriesDepth != nil { truncatedAt = elementStart ?? index }
+                    isFinished = true
+                    return
                 }
                 lastString = begin..<index
                 if elementStart == nil, let depthOfEntries = entriesDepth, depth == depthOfEntries {
@@ -178,7 +179,7 @@ enum EntryScanner {
                     keyAtDepthOne.map({ named($0, "log") }) == true
                 {
                     entriesDepth = depth + 1
-                    result.foundEntries = true
+                    foundEntries = true
                 }
                 pendingKey = nil
                 depth += 1
@@ -187,18 +188,21 @@ enum EntryScanner {
                 pendingKey = nil
                 if let depthOfEntries = entriesDepth {
                     if depth == depthOfEntries, let start = elementStart {
-                        result.entries.append(start..<(index + 1))
+                        entries.append(start..<(index + 1))
+                        size += index + 1 - start
                         elementStart = nil
                     } else if depth < depthOfEntries {
-                        result.stoppedAt = index
-                        return result
+                        stoppedAt = index
+                        isFinished = true
+                        return
                     }
                 }
             case UInt8(ascii: ","):
                 pendingKey = nil
                 if let depthOfEntries = entriesDepth, depth == depthOfEntries, let start = elementStart {
                     // A scalar element ends at the comma.
-                    result.entries.append(start..<index)
+                    entries.append(start..<index)
+                    size += index - start
                     elementStart = nil
                 }
             case 0x20, 0x0A, 0x0D, 0x09:
@@ -208,9 +212,16 @@ enum EntryScanner {
             }
             index += 1
         }
-        if entriesDepth != nil { result.truncatedAt = elementStart ?? count }
-        result.stoppedAt = count
-        return result
+        if !isFinished {
+            if entriesDepth != nil { truncatedAt = elementStart ?? count }
+            stoppedAt = count
+            isFinished = true
+        }
+    }
+
+    private func named(_ range: Range<Int>, _ name: StaticString) -> Bool {
+        UnsafeBufferPointer(rebasing: bytes[range]).elementsEqual(
+            UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
     }
 
     /// The offset of the closing quote of the string whose first byte is at `start` (escapes

@@ -99,4 +99,26 @@ import Testing
         let messages = events.compactMap { if case .problem(let finding) = $0 { finding.message } else { nil } }
         #expect(messages == ["the file ends inside log.entries (truncated after 2 complete entries)"])
     }
+
+    @Test(arguments: [1, 200, 1 << 20])
+    func findsHAREntriesBatchByBatchInOrder(batchBytes: Int) throws {
+        let bodies = (0..<40).map { "body \($0) " + String(repeating: "\"é", count: $0) }
+        let complete = "{\"log\":{\"entries\":[" + bodies.map(entry).joined(separator: ",") + "]}}"
+        let cut = "{\"log\":{\"entries\":[" + bodies.map(entry).joined(separator: ",") + ",{\"request\":{"
+        for (name, text) in [("batches.har", complete), ("cut.har", cut)] {
+            let path = try temporaryFile(name, Array(text.utf8))
+            let units = try RecordingSet().units(path, kind: .har, batchBytes: batchBytes)
+            var events: [RecordingEvent] = []
+            while let batch = try units.nextBatch() { events += batch.compactMap { $0.decode() } }
+            let read = events.compactMap { event -> (String, String)? in
+                guard case .exchange(let exchange) = event, case .bytes(let body, _) = exchange.body else { return nil }
+                return (exchange.source, String(decoding: body, as: UTF8.self))
+            }
+            #expect(read.map(\.1) == bodies)
+            #expect(read.map { $0.0.split(separator: "#").last.map(String.init) } == (1...40).map { String($0) })
+            let messages = events.compactMap { if case .problem(let finding) = $0 { finding.message } else { nil } }
+            #expect(messages == (name == "cut.har"
+                ? ["the file ends inside log.entries (truncated after 40 complete entries)"] : []))
+        }
+    }
 }
