@@ -38,15 +38,31 @@ public struct OperationMatcher: Sendable {
     }
 
     /// The path of a URL: scheme, authority, query and fragment removed.
+    ///
+    /// Scans the UTF-8 bytes directly: this runs once per checked exchange.
     public static func path(of url: String) -> String {
-        let utf8 = url.utf8
-        var start = utf8.startIndex
-        if let scheme = utf8.firstRange(of: "://".utf8) {
-            guard let slash = utf8[scheme.upperBound...].firstIndex(of: UInt8(ascii: "/")) else { return "/" }
-            start = slash
+        var url = url
+        return url.withUTF8 { bytes in
+            let count = bytes.count
+            var start = 0
+            // After the first "://", the path starts at the next "/".
+            var i = 0
+            while i &+ 2 < count {
+                if bytes[i] == UInt8(ascii: ":") && bytes[i &+ 1] == UInt8(ascii: "/")
+                    && bytes[i &+ 2] == UInt8(ascii: "/")
+                {
+                    var slash = i &+ 3
+                    while slash < count && bytes[slash] != UInt8(ascii: "/") { slash &+= 1 }
+                    if slash == count { return "/" }
+                    start = slash
+                    break
+                }
+                i &+= 1
+            }
+            var end = start
+            while end < count && bytes[end] != UInt8(ascii: "?") && bytes[end] != UInt8(ascii: "#") { end &+= 1 }
+            return start == end ? "/" : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
-        let end = utf8[start...].firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? utf8.endIndex
-        return start == end ? "/" : String(decoding: utf8[start..<end], as: UTF8.self)
     }
 
     /// The query parameters of a URL, decoded (`+` is a space).

@@ -156,6 +156,9 @@ extension DocumentNode {
 public enum JSONText {
     /// `string` as a JSON string literal, with quotes, escaping what RFC 8259 requires.
     public static func quote(_ string: String) -> String {
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+            return "\"" + string + "\""
+        }
         var out = "\""
         out.reserveCapacity(string.utf8.count + 2)
         for scalar in string.unicodeScalars {

@@ -98,3 +98,76 @@ public func lineAndColumn(in bytes: some Collection<UInt8>, offset: Int) -> (lin
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     read(fd, buffer, count)
 }
+
+/// A file mapped read-only into memory, so that reading it copies nothing into the process.
+///
+/// Pages are read from the page cache as they are touched; ``release(_:)`` gives back the pages
+/// already read, so resident memory stays flat however large the file is. Immutable, so it may be
+/// shared between threads. Files that cannot be mapped (pipes, special files) are read whole instead.
+public final class MappedFile: @unchecked Sendable {
+    /// The path the file was opened at.
+    public let path: String
+    /// The bytes of the file; valid as long as this object lives.
+    public let bytes: UnsafeBufferPointer<UInt8>
+    private let mapping: UnsafeMutableRawPointer?
+    private let mappedLength: Int
+    /// The copy of a file that could not be mapped.
+    private let owned: UnsafeMutablePointer<UInt8>?
+    private static let pageSize = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
+
+    /// Maps the file at `path`, refusing files larger than `limit` bytes.
+    /// - Throws: ``FileBytes/ReadError`` as ``FileBytes/read(_:limit:prefix:)`` does.
+    public init(path: String, limit: Int = Int.max) throws(FileBytes.ReadError) {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw .missing(path: path) }
+            throw .unreadable(path: path, reason: String(cString: strerror(code)))
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory(path: path) }
+        let size = Int(info.st_size)
+        if (info.st_mode & S_IFMT) == S_IFREG, size > 0, size <= limit,
+            let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0),
+            mapped != UnsafeMutableRawPointer(bitPattern: -1)
+        {
+            _ = madvise(mapped, size, MADV_SEQUENTIAL)
+            mapping = mapped
+            mappedLength = size
+            owned = nil
+            bytes = UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size)
+            return
+        }
+        if (info.st_mode & S_IFMT) == S_IFREG, size > limit { throw .tooLarge(path: path, size: size, limit: limit) }
+        // Empty, or not mappable: read it whole.
+        let whole = try FileBytes.read(path, limit: limit)
+        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: max(whole.count, 1))
+        whole.withUnsafeBufferPointer { source in
+            if let start = source.baseAddress { copy.initialize(from: start, count: source.count) }
+        }
+        mapping = nil
+        mappedLength = 0
+        owned = copy
+        bytes = UnsafeBufferPointer(start: copy, count: whole.count)
+    }
+
+    deinit {
+        if let mapping { munmap(mapping, mappedLength) }
+        owned?.deallocate()
+    }
+
+    /// Gives the resident pages of `range` back to the system (from the page holding its start to
+    /// the last whole page before its end). Reading them again stays correct (they come back from
+    /// the page cache, or the file); it only costs a page fault.
+    public func release(_ range: Range<Int>) {
+        guard let mapping else { return }
+        let start = max(range.lowerBound, 0) / Self.pageSize * Self.pageSize
+        let end = min(range.upperBound, mappedLength) / Self.pageSize * Self.pageSize
+        if end > start { _ = madvise(mapping + start, end - start, MADV_DONTNEED) }
+    }
+}

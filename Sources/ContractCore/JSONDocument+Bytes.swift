@@ -1,50 +1,76 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 extension JSONDocument {
     /// The decoded UTF-8 bytes of the string token at `index` (escapes applied, lone surrogate
-    /// escapes as U+FFFD); for other tokens, their raw text. Runs without escapes are copied whole,
-    /// so a long escaped text (a HAR `content.text` holding a JSON body) decodes at memory speed.
+    /// escapes as U+FFFD); for other tokens, their raw text. Runs without escapes are found eight
+    /// bytes at a time and copied whole, and the result is written in place (it is never longer than
+    /// the raw text), so a long escaped text (a HAR `content.text` holding a JSON body) decodes at
+    /// memory speed.
     public func decodedBytes(at index: Int) -> [UInt8] {
         guard tape.indices.contains(index) else { return [] }
         let token = tape[index]
         let start = Int(token.start)
         let end = start + Int(token.length)
         guard token.kind == .string, token.flags & JSONToken.hasEscapes != 0 else { return Array(bytes[start..<end]) }
-        var out: [UInt8] = []
-        out.reserveCapacity(end - start)
-        bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var position = start
-            while position < end {
-                let found = memchr(base + position, Int32(UInt8(ascii: "\\")), end - position)
-                let escape = found.map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? end
-                if escape > position { out.append(contentsOf: UnsafeBufferPointer(start: base + position, count: escape - position)) }
-                guard escape + 1 < end else { break }
-                position = Self.appendEscape(buffer, at: escape + 1, end: end, into: &out)
+        return bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return [] }
+            return [UInt8](unsafeUninitializedCapacity: end - start) { out, count in
+                guard let target = out.baseAddress else { return }
+                var written = 0
+                var position = start
+                while position < end {
+                    let escape = Self.nextBackslash(base, from: position, end: end)
+                    if escape > position {
+                        (target + written).initialize(from: base + position, count: escape - position)
+                        written += escape - position
+                    }
+                    guard escape + 1 < end else { break }
+                    position = Self.decodeEscape(buffer, at: escape + 1, end: end, into: target, written: &written)
+                }
+                count = written
             }
         }
-        return out
     }
 
-    /// Decodes the escape whose letter is at `position`; returns where reading goes on.
-    private static func appendEscape(_ buffer: UnsafeBufferPointer<UInt8>, at position: Int, end: Int, into out: inout [UInt8]) -> Int {
+    /// The offset of the first backslash in `base[from..<end]`, or `end`.
+    @inline(__always)
+    private static func nextBackslash(_ base: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var position = start
+        while position + 8 <= end {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+            let backslashes = word ^ (ones &* 0x5C)
+            // The lowest mark is exact.
+            let marks = (backslashes &- ones) & ~backslashes & (ones &* 0x80)
+            if marks != 0 { return position + marks.trailingZeroBitCount >> 3 }
+            position += 8
+        }
+        while position < end && base[position] != UInt8(ascii: "\\") { position += 1 }
+        return position
+    }
+
+    /// Decodes the escape whose letter is at `position` into `target[written...]`; returns where
+    /// reading goes on (`end` after a malformed `\u` escape, which a read document never has).
+    private static func decodeEscape(
+        _ buffer: UnsafeBufferPointer<UInt8>, at position: Int, end: Int, into target: UnsafeMutablePointer<UInt8>,
+        written: inout Int
+    ) -> Int {
+        func put(_ byte: UInt8) {
+            target[written] = byte
+            written += 1
+        }
         switch buffer[position] {
-        case UInt8(ascii: "b"): out.append(0x08)
-        case UInt8(ascii: "f"): out.append(0x0C)
-        case UInt8(ascii: "n"): out.append(0x0A)
-        case UInt8(ascii: "r"): out.append(0x0D)
-        case UInt8(ascii: "t"): out.append(0x09)
+        case UInt8(ascii: "b"): put(0x08)
+        case UInt8(ascii: "f"): put(0x0C)
+        case UInt8(ascii: "n"): put(0x0A)
+        case UInt8(ascii: "r"): put(0x0D)
+        case UInt8(ascii: "t"): put(0x09)
         case UInt8(ascii: "u"):
             guard let high = hex4(buffer, position + 1, end) else { return end }
             var scalar = high
             var next = position + 5
             if (0xD800...0xDBFF).contains(high) {
-                if next + 5 < end + 1, next + 1 < end, buffer[next] == UInt8(ascii: "\\"), buffer[next + 1] == UInt8(ascii: "u"),
-                    let low = hex4(buffer, next + 2, end), (0xDC00...0xDFFF).contains(low)
+                if next + 5 < end + 1, next + 1 < end, buffer[next] == UInt8(ascii: "\\"),
+                    buffer[next + 1] == UInt8(ascii: "u"), let low = hex4(buffer, next + 2, end),
+                    (0xDC00...0xDFFF).contains(low)
                 {
                     scalar = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
                     next += 6
@@ -54,15 +80,33 @@ extension JSONDocument {
             } else if (0xDC00...0xDFFF).contains(high) {
                 scalar = 0xFFFD
             }
-            appendUTF8(scalar, into: &out)
+            switch scalar {
+            case 0..<0x80:
+                put(UInt8(scalar))
+            case 0x80..<0x800:
+                put(UInt8(0xC0 | (scalar >> 6)))
+                put(UInt8(0x80 | (scalar & 0x3F)))
+            case 0x800..<0x10000:
+                put(UInt8(0xE0 | (scalar >> 12)))
+                put(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                put(UInt8(0x80 | (scalar & 0x3F)))
+            default:
+                put(UInt8(0xF0 | (scalar >> 18)))
+                put(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+                put(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                put(UInt8(0x80 | (scalar & 0x3F)))
+            }
             return next
-        default: out.append(buffer[position])  // \" \\ \/
+        default: put(buffer[position])  // \" \\ \/
         }
         return position + 1
     }
 
     private static func hex4(_ buffer: UnsafeBufferPointer<UInt8>, _ position: Int, _ end: Int) -> UInt32? {
         guard position + 4 <= end else { return nil }
+        if let base = buffer.baseAddress {
+            return hexQuad(UInt32(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt32.self)))
+        }
         var value: UInt32 = 0
         for offset in 0..<4 {
             let byte = buffer[position + offset]
@@ -76,23 +120,5 @@ extension JSONDocument {
             value = value << 4 | digit
         }
         return value
-    }
-
-    private static func appendUTF8(_ scalar: UInt32, into out: inout [UInt8]) {
-        switch scalar {
-        case 0..<0x80: out.append(UInt8(scalar))
-        case 0x80..<0x800:
-            out.append(UInt8(0xC0 | (scalar >> 6)))
-            out.append(UInt8(0x80 | (scalar & 0x3F)))
-        case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | (scalar >> 12)))
-            out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            out.append(UInt8(0x80 | (scalar & 0x3F)))
-        default:
-            out.append(UInt8(0xF0 | (scalar >> 18)))
-            out.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-            out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            out.append(UInt8(0x80 | (scalar & 0x3F)))
-        }
     }
 }

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 extension JSONDocument {
     /// The value at tape index `index` as a ``DocumentNode`` whose locations are lines and columns
@@ -56,11 +63,36 @@ public struct LineTable: Sendable {
     private var starts: [Int] = [0]
 
     public init(_ bytes: [UInt8]) {
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
+        self = bytes.withUnsafeBufferPointer { buffer in LineTable(buffer) }
+    }
+
+    /// Finds the line feeds of `bytes` with `memchr`; after each `step` bytes (and at the end) calls
+    /// `visited` with the offset reached, so a caller reading a mapped file can give back its pages.
+    public init(_ bytes: UnsafeBufferPointer<UInt8>, step: Int = 16 << 20, visited: (Int) -> Void = { _ in }) {
+        guard let base = bytes.baseAddress else { return }
+        let count = bytes.count
+        var position = 0
+        var nextVisit = step
+        while position < count {
+            guard let found = memchr(base + position, 0x0A, count - position) else { break }
+            let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            starts.append(newline + 1)
+            position = newline + 1
+            if position >= nextVisit {
+                visited(position)
+                nextVisit = position + step
+            }
+        }
+        visited(count)
     }
 
     /// 1-based line and column (in Unicode scalars) of a byte offset.
     public func position(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
+        bytes.withUnsafeBufferPointer { buffer in position(of: offset, in: buffer) }
+    }
+
+    /// 1-based line and column (in Unicode scalars) of a byte offset of `bytes`, the text the table was made from.
+    public func position(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int) {
         var low = 0
         var high = starts.count - 1
         while low < high {

@@ -210,6 +210,15 @@ public struct JSONDocument: Sendable {
         }
     }
 
+    /// Whether the string token at `index`, decoded, equals `text` (compared as UTF-8, nothing copied).
+    public func keyEquals(_ index: Int, _ text: String) -> Bool {
+        guard let token = token(at: index), token.kind == .string else { return false }
+        var text = text
+        return text.withUTF8 { other in
+            bytes.withUnsafeBufferPointer { buffer in TextOps.decodedEquals(buffer, token, other) }
+        }
+    }
+
     /// The 1-based line and column of a 0-based byte offset; the column counts Unicode code points.
     ///
     /// Offsets are clamped to `0...bytes.count`.
@@ -219,17 +228,26 @@ public struct JSONDocument: Sendable {
 
     /// The members of the object at `objectIndex` as tape indices of each key and its value, in
     /// document order (duplicates included); empty when the token is not an object.
-    public func members(of objectIndex: Int) -> some Sequence<(key: Int, value: Int)> {
+    ///
+    /// The sequence is a concrete type, so callers in other modules iterate it without looking up
+    /// opaque type metadata at run time.
+    @inlinable
+    public func members(of objectIndex: Int) -> JSONMemberIndices {
         var remaining = 0
-        if let token = token(at: objectIndex), token.kind == .object { remaining = Int(token.count) }
-        return MemberIndices(tape: tape, cursor: objectIndex + 1, remaining: remaining)
+        if objectIndex >= 0, objectIndex < tape.count, tape[objectIndex].kind == .object {
+            remaining = Int(tape[objectIndex].count)
+        }
+        return JSONMemberIndices(tape: tape, cursor: objectIndex + 1, remaining: remaining)
     }
 
     /// The tape indices of the elements of the array at `arrayIndex`; empty when it is not an array.
-    public func elements(of arrayIndex: Int) -> some Sequence<Int> {
+    @inlinable
+    public func elements(of arrayIndex: Int) -> JSONElementIndices {
         var remaining = 0
-        if let token = token(at: arrayIndex), token.kind == .array { remaining = Int(token.count) }
-        return ElementIndices(tape: tape, cursor: arrayIndex + 1, remaining: remaining)
+        if arrayIndex >= 0, arrayIndex < tape.count, tape[arrayIndex].kind == .array {
+            remaining = Int(tape[arrayIndex].count)
+        }
+        return JSONElementIndices(tape: tape, cursor: arrayIndex + 1, remaining: remaining)
     }
 
     /// A compact JSON rendering of the value at `index` for messages.
@@ -266,12 +284,22 @@ public struct JSONDocument: Sendable {
 
 // MARK: - Sequences
 
-private struct MemberIndices: Sequence, IteratorProtocol {
-    let tape: [JSONToken]
-    var cursor: Int
-    var remaining: Int
+/// The members of an object as tape indices of each key and its value, in document order.
+public struct JSONMemberIndices: Sequence, IteratorProtocol {
+    @usableFromInline let tape: [JSONToken]
+    @usableFromInline var cursor: Int
+    @usableFromInline var remaining: Int
 
-    mutating func next() -> (key: Int, value: Int)? {
+    @inlinable
+    init(tape: [JSONToken], cursor: Int, remaining: Int) {
+        self.tape = tape
+        self.cursor = cursor
+        self.remaining = remaining
+    }
+
+    /// The next member's key and value indices, or `nil` after the last member.
+    @inlinable
+    public mutating func next() -> (key: Int, value: Int)? {
         guard remaining > 0, cursor + 1 < tape.count else { return nil }
         let key = cursor
         let value = cursor + 1
@@ -281,12 +309,22 @@ private struct MemberIndices: Sequence, IteratorProtocol {
     }
 }
 
-private struct ElementIndices: Sequence, IteratorProtocol {
-    let tape: [JSONToken]
-    var cursor: Int
-    var remaining: Int
+/// The elements of an array as tape indices, in document order.
+public struct JSONElementIndices: Sequence, IteratorProtocol {
+    @usableFromInline let tape: [JSONToken]
+    @usableFromInline var cursor: Int
+    @usableFromInline var remaining: Int
 
-    mutating func next() -> Int? {
+    @inlinable
+    init(tape: [JSONToken], cursor: Int, remaining: Int) {
+        self.tape = tape
+        self.cursor = cursor
+        self.remaining = remaining
+    }
+
+    /// The next element's index, or `nil` after the last element.
+    @inlinable
+    public mutating func next() -> Int? {
         guard remaining > 0, cursor < tape.count else { return nil }
         let element = cursor
         cursor = Int(tape[element].next)
@@ -353,6 +391,21 @@ private func hexValue(_ byte: UInt8) -> UInt32? {
     let letter = (byte | 0x20) &- 0x61
     if letter < 6 { return UInt32(letter) + 10 }
     return nil
+}
+
+/// The value of four hex digits packed little-endian in `word` (the first digit in the low byte),
+/// or `nil` when any of the four bytes is not a hex digit. Branch-free apart from that check.
+@inline(__always)
+func hexQuad(_ word: UInt32) -> UInt32? {
+    let highs: UInt32 = 0x8080_8080
+    if word & highs != 0 { return nil }
+    // Every byte is below 0x80, so adding at most 0x50 carries into no other byte.
+    let digits = (word &+ 0x5050_5050) & ~(word &+ 0x4646_4646) & highs  // 0x30...0x39
+    let lower = word | 0x2020_2020
+    let letters = (lower &+ 0x1F1F_1F1F) & ~(lower &+ 0x1919_1919) & highs  // a...f, A...F
+    if digits | letters != highs { return nil }
+    let nibbles = (word & 0x0F0F_0F0F) &+ (letters &>> 7) &* 9
+    return (nibbles & 0xFF) &<< 12 | (nibbles &>> 8 & 0xFF) &<< 8 | (nibbles &>> 16 & 0xFF) &<< 4 | nibbles &>> 24
 }
 
 /// `'x'` for printable ASCII, `control character U+000A` below 0x20, `byte 0xC3` otherwise.
@@ -650,14 +703,27 @@ private struct TapeBuilder {
             if c == 0x22 { break }
             if c >= 0x80 {
                 flags &= ~JSONToken.isASCII
-                repeat {
+                // Non-ASCII text stays in this loop, across single spaces between its words: each
+                // return to the wide scan costs a mispredicted branch.
+                while true {
                     var width = input.utf8Width(at: i)
                     if width == 0 { width = try input.checkUTF8(at: i, quote: quote) }
                     extra &+= width &- 1
                     i &+= width
-                } while i < end && p[i] >= 0x80
+                    guard i < end else { break }
+                    if p[i] >= 0x80 { continue }
+                    guard p[i] == 0x20, i &+ 1 < end, p[i &+ 1] >= 0x80 else { break }
+                    i &+= 1
+                }
             } else if c == 0x5C {
-                i = try input.scanEscape(at: i, quote: quote, extra: &extra, flags: &flags)
+                // So do runs of escapes (escaped non-ASCII text), across single spaces.
+                while true {
+                    i = try input.scanEscape(at: i, quote: quote, extra: &extra, flags: &flags)
+                    guard i < end else { break }
+                    if p[i] == 0x5C { continue }
+                    guard p[i] == 0x20, i &+ 1 < end, p[i &+ 1] == 0x5C else { break }
+                    i &+= 1
+                }
             } else if c < 0x20 {
                 throw input.controlFailure(c, at: i)
             } else {
@@ -907,11 +973,7 @@ private struct ByteInput {
         flags |= JSONToken.hasEscapes
         guard i &+ 1 < end else { throw ParseFailure(message: "unterminated string", offset: quote) }
         let e = base[i &+ 1]
-        switch e {
-        case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:  // " \ / b f n r t
-            extra &+= 1
-            return i &+ 2
-        case 0x75:  // u
+        if e == 0x75 {  // u: the common case in escaped non-ASCII text, tested before the others
             let unit = try hex4(at: i &+ 2, quote: quote)
             var j = i &+ 6
             if unit >= 0xD800 && unit < 0xDC00 && j &+ 6 <= end && base[j] == 0x5C && base[j &+ 1] == 0x75,
@@ -925,6 +987,11 @@ private struct ByteInput {
                 if unit >= 0x80 { flags &= ~JSONToken.isASCII }
             }
             return j
+        }
+        switch e {
+        case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:  // " \ / b f n r t
+            extra &+= 1
+            return i &+ 2
         default:
             throw escapeFailure(e, at: i &+ 1)
         }
@@ -938,7 +1005,19 @@ private struct ByteInput {
         return ParseFailure(message: "invalid escape sequence: '\\' followed by \(describe(e))", offset: i)
     }
 
+    @inline(__always)
     func hex4(at i: Int, quote: Int) throws(ParseFailure) -> UInt32 {
+        if i &+ 4 <= end,
+            let value = hexQuad(UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self)))
+        {
+            return value
+        }
+        return try hex4Slowly(at: i, quote: quote)
+    }
+
+    /// ``hex4(at:quote:)`` one byte at a time, for the precise error.
+    @inline(never)
+    func hex4Slowly(at i: Int, quote: Int) throws(ParseFailure) -> UInt32 {
         var value: UInt32 = 0
         for k in 0..<4 {
             let at = i &+ k
@@ -954,14 +1033,10 @@ private struct ByteInput {
         ParseFailure(message: "invalid hex digit \(quoted(base[i])) in \\u escape", offset: i)
     }
 
+    @inline(__always)
     func hex4IfValid(at i: Int) -> UInt32? {
         guard i &+ 4 <= end else { return nil }
-        var value: UInt32 = 0
-        for k in 0..<4 {
-            guard let digit = hexValue(base[i &+ k]) else { return nil }
-            value = value << 4 | digit
-        }
-        return value
+        return hexQuad(UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self)))
     }
 
     /// The offset of the first byte at or after `start` that is not an ASCII digit.

@@ -226,57 +226,57 @@ struct Evaluation {
             return evaluate(index, value, &own, wants: true)
         }
         let wantsAnnotations = wants
-        let node = nodes[index]
-        if let constant = node.constant {
+        // Fields are read in place: copying the whole schema would retain and release each of its references.
+        if let constant = nodes[index].constant {
             if !constant {
-                report(keyword: "false", at: value, spec: node.location, message: "no value is allowed here (schema is false)")
+                report(keyword: "false", at: value, spec: nodes[index].location, message: "no value is allowed here (schema is false)")
             }
             return constant
         }
         depth += 1
         defer { depth -= 1 }
-        let entersResource = node.resourceBase != nil && scope.last != node.resourceBase
-        if entersResource, let base = node.resourceBase { scope.append(base) }
+        let entersResource = nodes[index].resourceBase != nil && scope.last != nodes[index].resourceBase
+        if entersResource, let base = nodes[index].resourceBase { scope.append(base) }
         defer { if entersResource { scope.removeLast() } }
         if depth > Self.maxDepth {
-            report(keyword: "$ref", at: value, spec: node.location, message: "schema references recurse without end at this value")
+            report(keyword: "$ref", at: value, spec: nodes[index].location, message: "schema references recurse without end at this value")
             return false
         }
         let kind = tape[value].kind
         var isValid = true
 
         // type and nullable
-        if let types = node.types {
-            if !matches(types, value, nullable: node.isNullable) {
+        if let types = nodes[index].types {
+            if !matches(types, value, nullable: nodes[index].isNullable) {
                 isValid = false
-                let expected = types.names.joined(separator: " or ") + (node.isNullable ? " or null" : "")
+                let expected = types.names.joined(separator: " or ") + (nodes[index].isNullable ? " or null" : "")
                 report(
-                    keyword: "type", at: value, spec: node.typeLocation ?? node.location,
+                    keyword: "type", at: value, spec: nodes[index].typeLocation ?? nodes[index].location,
                     message: "expected \(expected), got \(typeName(value))", expected: expected, actual: quoted(value))
                 if !collecting { return false }
             }
         }
-        if kind == .null && node.isNullable && rules == .openAPI30 && node.types != nil {
+        if kind == .null && nodes[index].isNullable && rules == .openAPI30 && nodes[index].types != nil {
             // OpenAPI 3.0: null is allowed, and no other keyword applies to it.
             return isValid
         }
 
         switch kind {
         case .object:
-            if let properties = node.properties {
+            if let properties = nodes[index].properties {
                 isValid = checkProperties(properties, value, &annotations, wantsAnnotations) && isValid
                 if !isValid && !collecting { return false }
             }
-            if let location = node.properties?.namedLocation, annotations.propertiesLocation == nil {
+            if let location = nodes[index].properties?.namedLocation, annotations.propertiesLocation == nil {
                 annotations.propertiesLocation = location
-                annotations.propertiesOwner = node.name
+                annotations.propertiesOwner = nodes[index].name
             }
-            if options.isStrict && node.describesProperties {
-                isValid = checkStrictPresence(node, value) && isValid
+            if options.isStrict && nodes[index].describesProperties {
+                isValid = checkStrictPresence(index, value) && isValid
                 if !isValid && !collecting { return false }
             }
         case .array:
-            if let items = node.items {
+            if let items = nodes[index].items {
                 isValid = checkItems(items, value, &annotations, wantsAnnotations) && isValid
                 if !isValid && !collecting { return false }
             }
@@ -285,7 +285,7 @@ struct Evaluation {
         }
 
         var unevaluated: [Rule] = []
-        for rule in node.rules {
+        for rule in nodes[index].rules {
             switch rule.kind {
             case .unevaluatedProperties, .unevaluatedItems:
                 unevaluated.append(rule)
@@ -293,7 +293,7 @@ struct Evaluation {
             default:
                 break
             }
-            if !apply(rule, value, kind, node, &annotations, wantsAnnotations) {
+            if !apply(rule, value, kind, index, &annotations, wantsAnnotations) {
                 isValid = false
                 if !collecting { return false }
             }
@@ -308,7 +308,7 @@ struct Evaluation {
     // MARK: - Keywords
 
     private mutating func apply(
-        _ rule: Rule, _ value: Int, _ kind: JSONKind, _ node: SchemaNode, _ annotations: inout Annotations,
+        _ rule: Rule, _ value: Int, _ kind: JSONKind, _ node: Int, _ annotations: inout Annotations,
         _ wantsAnnotations: Bool
     ) -> Bool {
         switch rule.kind {
@@ -640,14 +640,18 @@ struct Evaluation {
     }
 
     /// Strict mode: every property the schema documents must be present.
-    private mutating func checkStrictPresence(_ node: SchemaNode, _ value: Int) -> Bool {
-        guard let properties = node.properties else { return true }
+    private mutating func checkStrictPresence(_ node: Int, _ value: Int) -> Bool {
+        guard let properties = nodes[node].properties else { return true }
         var isValid = true
         for property in properties.named where member(named: property.name, of: value) == nil {
-            let schema = nodes[property.schema]
-            if schema.isWriteOnly && options.direction == .response || schema.isReadOnly && options.direction == .request { continue }
+            let schema = property.schema
+            if nodes[schema].isWriteOnly && options.direction == .response
+                || nodes[schema].isReadOnly && options.direction == .request
+            {
+                continue
+            }
             report(
-                check: .schema("required"), severity: .error, at: value, spec: properties.namedLocation ?? node.location,
+                check: .schema("required"), severity: .error, at: value, spec: properties.namedLocation ?? nodes[node].location,
                 message: "missing documented property \(JSONText.quote(property.name)) (strict mode requires every documented property)",
                 expected: "property \(JSONText.quote(property.name))", actual: "absent")
             isValid = false
@@ -657,12 +661,14 @@ struct Evaluation {
     }
 
     /// OpenAPI: a required `readOnly` property is not required in a request, a `writeOnly` one not in a response.
-    private func isExempt(_ name: String, in node: SchemaNode) -> Bool {
-        guard let position = node.properties?.lookup[name], let property = node.properties?.named[position] else {
+    private func isExempt(_ name: String, in node: Int) -> Bool {
+        guard let position = nodes[node].properties?.lookup[name], let property = nodes[node].properties?.named[position]
+        else {
             return false
         }
-        let schema = nodes[property.schema]
-        return schema.isWriteOnly && options.direction == .response || schema.isReadOnly && options.direction == .request
+        let schema = property.schema
+        return nodes[schema].isWriteOnly && options.direction == .response
+            || nodes[schema].isReadOnly && options.direction == .request
     }
 
     private mutating func checkItems(
@@ -1021,8 +1027,7 @@ struct Evaluation {
 
     /// The member named `name` of an object, as a tape index.
     func member(named name: String, of object: Int) -> Int? {
-        let utf8 = Array(name.utf8)
-        for (key, value) in document.members(of: object) where document.keyEquals(key, utf8) { return value }
+        for (key, value) in document.members(of: object) where document.keyEquals(key, name) { return value }
         return nil
     }
 
@@ -1033,7 +1038,7 @@ struct Evaluation {
         case (.true, .bool(let bool)): return bool
         case (.false, .bool(let bool)): return !bool
         case (.number, .number(let number)): return self.number(value) == number
-        case (.string, .string(let string)): return document.keyEquals(value, Array(string.utf8))
+        case (.string, .string(let string)): return document.keyEquals(value, string)
         case (.array, .array(let elements)):
             guard Int(tape[value].count) == elements.count else { return false }
             return zip(document.elements(of: value), elements).allSatisfy { equals($0, $1) }

@@ -2,26 +2,30 @@ import ContractCore
 
 /// Reads HAR 1.2 files (browser exports, proxies, Schemathesis `--report har`).
 ///
-/// The file is scanned once for the elements of `log.entries`; each entry is parsed on its own,
-/// so entries are never held twice, and a truncated file still yields every complete entry.
+/// The file is scanned once for the elements of `log.entries`, a batch ahead of the entries being
+/// checked; each entry is parsed on its own, so entries are never held twice, and a truncated file
+/// still yields every complete entry.
 struct HARReader {
     let path: String
     let limits: RecordingLimits
 
-    /// Reads the file and finds its entries (sequential, one pass); entries decode on their own.
-    func scan() throws(RecordingError) -> (file: SharedFile, entries: [Range<Int>], truncatedAt: Int?) {
-        let bytes: [UInt8]
+    /// Maps the file and scans it up to `log.entries`; the entries are found batch by batch from the
+    /// returned scanner (sequential, one pass), and decode on their own.
+    func open() throws(RecordingError) -> (file: SharedFile, scanner: EntryScanner) {
+        let mapped: MappedFile
         do {
-            bytes = try FileBytes.read(path, limit: limits.maxFileBytes)
+            mapped = try MappedFile(path: path, limit: limits.maxFileBytes)
         } catch {
             throw .unreadable(error)
         }
-        let file = SharedFile(path: path, bytes: bytes)
-        let scan = EntryScanner.scan(bytes)
-        guard scan.foundEntries else {
-            throw .malformed("not a HAR file: no log.entries array found", at: file.location(scan.stoppedAt ?? 0))
+        let file = SharedFile(mapped)
+        var scanner = EntryScanner(mapped.bytes)
+        var none: [Range<Int>] = []
+        scanner.scan(into: &none, untilEntriesFound: true)
+        guard scanner.foundEntries else {
+            throw .malformed("not a HAR file: no log.entries array found", at: file.location(scanner.stoppedAt ?? 0))
         }
-        return (file, scan.entries, scan.truncatedAt)
+        return (file, scanner)
     }
 
     /// Decodes entry `number` (0-based) at `range` of `file` (pure: runs on any thread).
@@ -29,7 +33,8 @@ struct HARReader {
         let source = "\(path)#\(number + 1)"
         let document: JSONDocument
         do {
-            document = try JSONDocument(bytes: Array(file.bytes[range]), limits: JSONLimits(maxDepth: limits.maxDepth))
+            document = try JSONDocument(
+                bytes: Array(UnsafeBufferPointer(rebasing: file.bytes[range])), limits: JSONLimits(maxDepth: limits.maxDepth))
         } catch {
             return .problem(Finding(
                 check: .json, message: "entry \(number + 1) is not well-formed JSON: \(error.message)",
@@ -91,17 +96,25 @@ struct HARReader {
     }
 }
 
-/// A whole file in memory, shared read-only by the tasks that decode its entries.
+/// A mapped file, shared read-only by the tasks that decode its entries.
 final class SharedFile: Sendable {
     let path: String
-    let bytes: [UInt8]
+    let file: MappedFile
     let lines: LineTable
+    var bytes: UnsafeBufferPointer<UInt8> { file.bytes }
 
-    init(path: String, bytes: [UInt8]) {
-        self.path = path
-        self.bytes = bytes
-        lines = LineTable(bytes)
+    init(_ file: MappedFile) {
+        path = file.path
+        self.file = file
+        var released = 0
+        lines = LineTable(file.bytes) { offset in
+            file.release(released..<offset)
+            released = offset
+        }
     }
+
+    /// Gives back the pages of `range` (see ``MappedFile/release(_:)``).
+    func release(_ range: Range<Int>) { file.release(range) }
 
     func location(_ offset: Int) -> SourceLocation {
         let (line, column) = lines.position(of: offset, in: bytes)
@@ -109,41 +122,49 @@ final class SharedFile: Sendable {
     }
 }
 
-/// Finds the byte ranges of the elements of `log.entries` in one pass, without parsing them.
-enum EntryScanner {
-    struct Result {
-        var entries: [Range<Int>] = []
-        var foundEntries = false
-        var truncatedAt: Int?
-        var stoppedAt: Int?
+/// Finds the byte ranges of the elements of `log.entries` in one forward pass, without parsing them.
+/// It resumes where it stopped, so entries are found a batch at a time while earlier ones are checked.
+struct EntryScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+    private var depth = 0
+    private var lastString: Range<Int> = 0..<0
+    /// The key of the value opened at depth 1 (only "log" matters).
+    private var keyAtDepthOne: Range<Int>?
+    private var pendingKey: Range<Int>?
+    private var entriesDepth: Int?
+    private var elementStart: Int?
+    /// Whether `log.entries` has been found.
+    private(set) var foundEntries = false
+    /// Where the file ends inside `log.entries`, if it does.
+    private(set) var truncatedAt: Int?
+    /// Where the scan stopped: the bracket closing `log.entries`, or the end of the file.
+    private(set) var stoppedAt: Int?
+    /// Whether the scan is over.
+    private(set) var isFinished = false
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
     }
 
-    static func scan(_ bytes: [UInt8]) -> Result {
-        var result = Result()
-        var depth = 0
-        var index = 0
+    /// Scans on, appending entries to `entries`, until they hold at least `budget` bytes, until
+    /// `log.entries` is found (with `untilEntriesFound`), or until the scan is over.
+    mutating func scan(into entries: inout [Range<Int>], budget: Int = Int.max, untilEntriesFound: Bool = false) {
         let count = bytes.count
-        var lastString: ArraySlice<UInt8> = []
-        var keyAtDepth: [Int: ArraySlice<UInt8>] = [:]
-        var pendingKey: ArraySlice<UInt8>?
-        var entriesDepth: Int?
-        var elementStart: Int?
-        let log = Array("log".utf8)
-        let entries = Array("entries".utf8)
+        var size = 0
         while index < count {
+            if size >= budget || (untilEntriesFound && foundEntries) { return }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
                 let begin = index + 1
-                index += 1
-                while index < count, bytes[index] != UInt8(ascii: "\"") {
-                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
-                }
+                index = Self.skipString(bytes, from: begin)
                 if index >= count {
-                    if entriesDepth != nil { result.truncatedAt = elementStart ?? index }
-                    return result
+                    if entriesDepth != nil { truncatedAt = elementStart ?? index }
+                    isFinished = true
+                    return
                 }
-                lastString = bytes[begin..<index]
+                lastString = begin..<index
                 if elementStart == nil, let depthOfEntries = entriesDepth, depth == depthOfEntries {
                     elementStart = begin - 1
                 }
@@ -151,14 +172,14 @@ enum EntryScanner {
                 pendingKey = lastString
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 if let depthOfEntries = entriesDepth, depth == depthOfEntries, elementStart == nil { elementStart = index }
-                if let key = pendingKey { keyAtDepth[depth] = key }
+                if depth == 1, let key = pendingKey { keyAtDepthOne = key }
                 // Entering log.entries: root object (depth 1) → "log" object (depth 2) → "entries" array.
                 if byte == UInt8(ascii: "["), entriesDepth == nil, depth == 2,
-                    pendingKey.map({ $0.elementsEqual(entries) }) == true,
-                    keyAtDepth[1].map({ $0.elementsEqual(log) }) == true
+                    pendingKey.map({ named($0, "entries") }) == true,
+                    keyAtDepthOne.map({ named($0, "log") }) == true
                 {
                     entriesDepth = depth + 1
-                    result.foundEntries = true
+                    foundEntries = true
                 }
                 pendingKey = nil
                 depth += 1
@@ -167,18 +188,21 @@ enum EntryScanner {
                 pendingKey = nil
                 if let depthOfEntries = entriesDepth {
                     if depth == depthOfEntries, let start = elementStart {
-                        result.entries.append(start..<(index + 1))
+                        entries.append(start..<(index + 1))
+                        size += index + 1 - start
                         elementStart = nil
                     } else if depth < depthOfEntries {
-                        result.stoppedAt = index
-                        return result
+                        stoppedAt = index
+                        isFinished = true
+                        return
                     }
                 }
             case UInt8(ascii: ","):
                 pendingKey = nil
                 if let depthOfEntries = entriesDepth, depth == depthOfEntries, let start = elementStart {
                     // A scalar element ends at the comma.
-                    result.entries.append(start..<index)
+                    entries.append(start..<index)
+                    size += index - start
                     elementStart = nil
                 }
             case 0x20, 0x0A, 0x0D, 0x09:
@@ -188,8 +212,45 @@ enum EntryScanner {
             }
             index += 1
         }
-        if entriesDepth != nil { result.truncatedAt = elementStart ?? count }
-        result.stoppedAt = count
-        return result
+        if !isFinished {
+            if entriesDepth != nil { truncatedAt = elementStart ?? count }
+            stoppedAt = count
+            isFinished = true
+        }
+    }
+
+    private func named(_ range: Range<Int>, _ name: StaticString) -> Bool {
+        UnsafeBufferPointer(rebasing: bytes[range]).elementsEqual(
+            UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+    }
+
+    /// The offset of the closing quote of the string whose first byte is at `start` (escapes
+    /// skipped), or an offset at or past the end. Runs of eight bytes without `"` or `\` are skipped
+    /// whole: a HAR's bodies are long strings.
+    static func skipString(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return count }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var index = start
+        while index < count {
+            while index &+ 8 <= count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                let quotes = word ^ (ones &* 0x22)
+                let backslashes = word ^ (ones &* 0x5C)
+                // The lowest marked byte is exact; marks above it may be false.
+                let marks = ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs
+                if marks != 0 {
+                    index &+= marks.trailingZeroBitCount &>> 3
+                    break
+                }
+                index &+= 8
+            }
+            guard index < count else { return count }
+            let byte = base[index]
+            if byte == UInt8(ascii: "\"") { return index }
+            index &+= byte == UInt8(ascii: "\\") ? 2 : 1
+        }
+        return index
     }
 }

@@ -4,8 +4,7 @@ import ContractCore
 extension JSONDocument {
     func member(_ name: String, of object: Int?) -> Int? {
         guard let object, tape[object].kind == .object else { return nil }
-        let utf8 = Array(name.utf8)
-        for (key, value) in members(of: object) where keyEquals(key, utf8) { return value }
+        for (key, value) in members(of: object) where keyEquals(key, name) { return value }
         return nil
     }
 
@@ -17,7 +16,17 @@ extension JSONDocument {
     func intValue(_ index: Int?) -> Int? {
         guard let index else { return nil }
         switch tape[index].kind {
-        case .number: return JSONNumber(utf8: rawUTF8(at: index))?.int64Value.map(Int.init)
+        case .number:
+            // Short integers (a status) without building a JSONNumber.
+            let token = tape[index]
+            if token.flags & JSONToken.isIntegerText != 0, token.length <= 18 {
+                var value = 0
+                for digit in rawUTF8(at: index) where digit != UInt8(ascii: "-") {
+                    value = value * 10 + Int(digit &- UInt8(ascii: "0"))
+                }
+                return token.flags & JSONToken.isNegative != 0 ? -value : value
+            }
+            return JSONNumber(utf8: rawUTF8(at: index))?.int64Value.map(Int.init)
         case .string: return Int(string(at: index))
         default: return nil
         }
@@ -25,6 +34,11 @@ extension JSONDocument {
 
     func doubleValue(_ index: Int?) -> Double? {
         guard let index, tape[index].kind == .number else { return nil }
+        // A JSON number's text is one Double(_:) reads, correctly rounded as JSONNumber.doubleValue
+        // rounds it; short texts (an elapsed time) skip building a JSONNumber.
+        if tape[index].length <= 24, let value = Double(String(decoding: rawUTF8(at: index), as: UTF8.self)) {
+            return value
+        }
         return JSONNumber(utf8: rawUTF8(at: index))?.doubleValue
     }
 

@@ -27,11 +27,14 @@ public struct RecordingUnit: Sendable {
 }
 
 /// Batches of units of one recording, in file order. Memory stays bounded by the batch size for
-/// JSON Lines cassettes; HAR and VCR files are held whole (once).
+/// JSON Lines cassettes and HAR files (both are memory-mapped and their pages given back as they
+/// are read); VCR files are held whole (once).
 public final class RecordingUnits {
     private enum Source {
         case cassette(CassetteReader, LineReader)
-        case har(HARReader, SharedFile, [Range<Int>], truncatedAt: Int?, next: Int)
+        /// `next`: the number of the next entry; `inFlight`: where the last batch handed out starts;
+        /// `released`: where the pages given back so far end.
+        case har(HARReader, SharedFile, EntryScanner, next: Int, inFlight: Int, released: Int)
         case ready([RecordingEvent], next: Int)
     }
 
@@ -50,8 +53,8 @@ public final class RecordingUnits {
             }
         case .har:
             let reader = HARReader(path: path, limits: limits)
-            let scanned = try reader.scan()
-            source = .har(reader, scanned.file, scanned.entries, truncatedAt: scanned.truncatedAt, next: 0)
+            let opened = try reader.open()
+            source = .har(reader, opened.file, opened.scanner, next: 0, inFlight: 0, released: 0)
         case .vcr:
             var events: [RecordingEvent] = []
             try VCRReader(path: path, limits: limits).read { events.append($0) }
@@ -95,19 +98,25 @@ public final class RecordingUnits {
                 }
             }
             if !batch.isEmpty { source = .cassette(reader, lines) }
-        case .har(let reader, let file, let entries, let truncatedAt, var next):
-            while next < entries.count && size < batchBytes {
-                batch.append(RecordingUnit(payload: .harEntry(reader, number: next, range: entries[next], file: file)))
-                size += entries[next].count
-                next += 1
+        case .har(let reader, let file, var scanner, let next, let inFlight, let released):
+            // The batch before the last one has been decoded: its pages can go.
+            file.release(released..<inFlight)
+            // Entries are found a batch ahead of the ones being checked.
+            var entries: [Range<Int>] = []
+            scanner.scan(into: &entries, budget: batchBytes)
+            for (offset, range) in entries.enumerated() {
+                batch.append(RecordingUnit(payload: .harEntry(reader, number: next + offset, range: range, file: file)))
             }
-            if next < entries.count {
-                source = .har(reader, file, entries, truncatedAt: truncatedAt, next: next)
-            } else {
-                if let truncatedAt {
-                    batch.append(RecordingUnit(payload: .harTruncated(reader, offset: truncatedAt, complete: entries.count, file: file)))
+            let found = next + entries.count
+            if scanner.isFinished {
+                if let truncatedAt = scanner.truncatedAt {
+                    batch.append(RecordingUnit(payload: .harTruncated(reader, offset: truncatedAt, complete: found, file: file)))
                 }
                 source = nil
+            } else {
+                source = .har(
+                    reader, file, scanner, next: found, inFlight: entries.first?.lowerBound ?? inFlight,
+                    released: max(released, inFlight))
             }
         case .ready(let events, var next):
             while next < events.count && batch.count < 256 {

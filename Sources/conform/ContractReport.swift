@@ -30,7 +30,9 @@ struct ContractReport {
         }
         let operationName = outcome.operation ?? "(no documented operation)"
         tally.record(operation: operationName, status: String(outcome.status), failed: outcome.isFailed)
-        if let name = outcome.operation, let operation = compiled.spec.operation(named: name) {
+        if let name = outcome.operation, !declared.contains("\(name) \(outcome.status)"),
+            let operation = compiled.spec.operation(named: name)
+        {
             declareCases(operation, status: outcome.status)
         }
         for finding in outcome.findings {

@@ -5,6 +5,7 @@ import YAMLReader
 
 struct Gate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "gate",
         abstract: "Decide from JUnit reports (conform's or any tool's) whether a build may ship.",
         discussion: """
             Reads JUnit XML reports (<testsuites> or <testsuite> roots, from conform, Schemathesis, pytest, \

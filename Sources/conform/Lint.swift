@@ -6,6 +6,7 @@ import SpecLoader
 
 struct Lint: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "lint",
         abstract: "Load specs and report every structural problem and invalid example.",
         discussion: """
             Loads OpenAPI 3.0/3.1 documents (YAML or JSON) or Mintlify endpoint pages (several \

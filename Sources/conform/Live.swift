@@ -10,6 +10,7 @@ import YAMLReader
 
 struct Live: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "live",
         abstract: "Drive a crew (inputs → kickoff → poll status → done), check every response and the workflow.",
         discussion: """
             Without --base-url, conform starts the bundled reference crew on a free loopback port and \

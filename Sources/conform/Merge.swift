@@ -4,6 +4,7 @@ import Reports
 
 struct Merge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "merge",
         abstract: "Join shard reports (validate --shard K/N) into one report whose counts equal an unsharded run's.",
         discussion: """
             Suites with the same name merge; cases with the same classname and name merge (a case fails if it \

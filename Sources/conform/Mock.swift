@@ -6,6 +6,7 @@ import SpecLoader
 
 struct Mock: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "mock",
         abstract: "Run the reference crew: a real HTTP server that implements the documented API.",
         discussion: """
             Executions advance running → completed (or error, when an input's value is "fail") over \

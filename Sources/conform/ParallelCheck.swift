@@ -39,7 +39,8 @@ struct ParallelCheck: Sendable {
     /// The results of a batch, in unit order.
     func run(_ batch: [RecordingUnit]) async -> [Result] {
         if workers == 1 || batch.count < 2 { return batch.flatMap(process) }
-        let chunk = (batch.count + workers - 1) / workers
+        // Several chunks a core, so that one slow chunk does not leave the other cores idle.
+        let chunk = max(1, batch.count / (workers * 4))
         return await withTaskGroup(of: (Int, [Result]).self) { group in
             for start in stride(from: 0, to: batch.count, by: chunk) {
                 let slice = Array(batch[start..<min(start + chunk, batch.count)])

@@ -9,6 +9,7 @@ import YAMLReader
 
 struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check recorded traffic (HAR, JSON Lines cassettes, VCR cassettes, body files) offline.",
         discussion: """
             Inputs are files or directories (walked recursively): .har (or .json holding log.entries), \
@@ -95,23 +96,35 @@ struct Validate: AsyncParsableCommand {
         let interrupts = Interrupts.install()
         files: for file in files {
             if interrupts.signal != nil { break files }
+            // The results of the last batch checked, not reported yet.
+            var finished: [ParallelCheck.Result] = []
+            func report(_ results: [ParallelCheck.Result]) {
+                for result in results {
+                    switch result {
+                    case .checked(let exchange, let outcome): run.record(exchange, outcome)
+                    case .problem(let finding): run.recordProblem(finding, file: file.path)
+                    }
+                }
+                progress.update(exchanges: run.tally.exchanges, failed: run.tally.failed)
+            }
             do {
                 // Units are found sequentially; each batch is decoded and checked on every core while
-                // the next batch is read, and results are reported in file order.
+                // the previous batch's results are reported and the next batch is read. Results are
+                // reported in file order.
                 let reader = try recordings.units(file.path, kind: file.kind)
                 var pending = try reader.nextBatch()
                 while let batch = pending {
                     async let results = parallel.run(batch)
-                    pending = try reader.nextBatch()
-                    for result in await results {
-                        switch result {
-                        case .checked(let exchange, let outcome): run.record(exchange, outcome)
-                        case .problem(let finding): run.recordProblem(finding, file: file.path)
-                        }
+                    report(finished)
+                    finished = []
+                    if interrupts.signal != nil {
+                        report(await results)
+                        break files
                     }
-                    progress.update(exchanges: run.tally.exchanges, failed: run.tally.failed)
-                    if interrupts.signal != nil { break files }
+                    pending = try reader.nextBatch()
+                    finished = await results
                 }
+                report(finished)
             } catch {
                 unreadable = true
                 Console.err(run.redactor.redact(error.description))

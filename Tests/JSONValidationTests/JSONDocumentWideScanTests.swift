@@ -1,0 +1,153 @@
+import Testing
+
+@testable import ContractCore
+
+/// The reader scans strings eight bytes at a time and decodes `\u` escapes four digits at a time;
+/// these tests put every kind of byte at every position modulo 8 and across the end of the input.
+@Suite struct JSONDocumentWideScanTests {
+    /// The value of four hex digits, one byte at a time.
+    private func hexValue(_ digits: [UInt8]) -> UInt32? {
+        var value: UInt32 = 0
+        for digit in digits {
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt32(digit - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt32(digit - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = value << 4 | UInt32(digit - UInt8(ascii: "A") + 10)
+            default: return nil
+            }
+        }
+        return value
+    }
+
+    @Test func hexQuadAgreesWithByteByByteDecodingForEveryByteAtEveryPosition() {
+        var mismatches: [String] = []
+        for base in ["c0Fe", "9aF0", "0000", "ffff"] {
+            for position in 0..<4 {
+                for byte in 0...255 {
+                    var digits = Array(base.utf8)
+                    digits[position] = UInt8(byte)
+                    let word = digits.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * $1.offset) }
+                    if hexQuad(word) != hexValue(digits) { mismatches.append("\(base) byte \(byte) at \(position)") }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty)
+    }
+
+    @Test(arguments: 0..<17)
+    func decodesEscapesAtEveryAlignment(padding: Int) throws {
+        let pad = String(repeating: "a", count: padding)
+        let text = "\"\(pad)\\u00e9\\u20AC\\uD83D\\uDE00\\n\\\"\\\\x\""
+        let document = try JSONDocument(text: text)
+        let expected = pad + "é€😀\n\"\\x"
+        #expect(document.string(at: 0) == expected)
+        #expect(document.decodedBytes(at: 0) == Array(expected.utf8))
+        #expect(document.tape[0].count == UInt32(expected.unicodeScalars.count))
+        #expect(document.tape[0].flags & JSONToken.isASCII == 0)
+    }
+
+    @Test(arguments: 0..<9)
+    func decodesAnEscapeThatEndsTheInput(padding: Int) throws {
+        let pad = String(repeating: "b", count: padding)
+        let document = try JSONDocument(text: "\"\(pad)\\u0041\"")
+        #expect(document.string(at: 0) == pad + "A")
+        #expect(document.tape[0].flags & JSONToken.isASCII != 0)
+        let lone = try JSONDocument(text: "\"\(pad)\\uD800\"")
+        #expect(lone.string(at: 0) == pad + "\u{FFFD}")
+    }
+
+    @Test(arguments: 0..<9)
+    func reportsTheExactBadHexDigitAtEveryPosition(padding: Int) throws {
+        let pad = String(repeating: "c", count: padding)
+        for position in 0..<4 {
+            for (bad, shown) in [("G", "'G'"), ("\"", "'\"'"), (" ", "space"), ("é", "byte 0xC3")] {
+                var digits = ["1", "2", "3", "4"]
+                digits[position] = bad
+                let text = "[\"\(pad)\\u\(digits.joined())5678\"]"
+                let offset = 2 + padding + 2 + position
+                #expect(throws: JSONSyntaxError(
+                    message: "invalid hex digit \(shown) in \\u escape", offset: offset, line: 1, column: offset + 1))
+                {
+                    try JSONDocument(text: text)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: 0..<4)
+    func reportsAnEscapeCutShortByTheEndOfTheInput(digits: Int) {
+        let text = "\"\\u" + String(repeating: "7", count: digits)
+        #expect(throws: JSONSyntaxError(message: "unterminated string", offset: 0, line: 1, column: 1)) {
+            try JSONDocument(text: text)
+        }
+    }
+
+    @Test(arguments: 0..<17)
+    func stopsAtEverySpecialByteWhereverItFalls(position: Int) throws {
+        let before = String(repeating: "d", count: position)
+        let after = String(repeating: "e", count: 11)
+        let quoted = try JSONDocument(text: "[\"\(before)\\\"\(after)\",1]")
+        #expect(quoted.string(at: 1) == before + "\"" + after)
+        #expect(quoted.tape[2].kind == .number)
+        let accented = try JSONDocument(text: "\"\(before)ü中😀\(after)\"")
+        #expect(accented.string(at: 0) == before + "ü中😀" + after)
+        #expect(accented.tape[0].count == UInt32(position + 3 + 11))
+        let ended = try JSONDocument(text: "\"\(before)\"")
+        #expect(ended.string(at: 0) == before)
+        #expect(throws: JSONSyntaxError(
+            message: "unescaped control character U+001F in string", offset: 1 + position, line: 1,
+            column: 2 + position))
+        {
+            try JSONDocument(bytes: Array("\"\(before)".utf8) + [0x1F] + Array("\(after)\"".utf8))
+        }
+        #expect(throws: JSONSyntaxError(
+            message: "invalid UTF-8: unexpected continuation byte 0x80", offset: 1 + position, line: 1,
+            column: 2 + position))
+        {
+            try JSONDocument(bytes: Array("\"\(before)".utf8) + [0x80] + Array("\(after)\"".utf8))
+        }
+        #expect(throws: JSONSyntaxError(message: "unterminated string", offset: 0, line: 1, column: 1)) {
+            try JSONDocument(text: "\"\(before)")
+        }
+    }
+
+    @Test func readsWordsOfNonASCIIAndOfEscapesSeparatedBySpaces() throws {
+        let text = "[\"中文 ру ελ  x \\u4e2d\\u6587 \\u0440 \\n\\u0443  \\u00e9 é \\uD83D\\uDE00 😀\", \"中 \"]"
+        let document = try JSONDocument(text: text)
+        let expected = "中文 ру ελ  x 中文 р \nу  é é 😀 😀"
+        #expect(document.string(at: 1) == expected)
+        #expect(document.tape[1].count == UInt32(expected.unicodeScalars.count))
+        #expect(document.string(at: 2) == "中 ")
+    }
+
+    @Test(arguments: [
+        ("\"中文 ", [0x01], "unescaped control character U+0001 in string", 0),
+        ("\"中文 ", [0xC3, 0x28], "invalid UTF-8: truncated multi-byte sequence", 1),
+        ("\"中文 ", [0xED, 0xA0, 0x80], "invalid UTF-8: encoded surrogate (U+D800 to U+DFFF)", 0),
+        ("\"\\u4e2d \\", Array("x".utf8), "invalid escape sequence '\\x'", 0),
+        ("\"\\u4e2d \\u12", Array("G4".utf8), "invalid hex digit 'G' in \\u escape", 0),
+    ] as [(String, [UInt8], String, Int)])
+    func keepsTheFirstErrorInsideRunsOfNonASCIIAndEscapes(prefix: String, bad: [UInt8], message: String, shift: Int) {
+        let bytes = Array(prefix.utf8) + bad + Array(" tail\"".utf8)
+        let offset = prefix.utf8.count + shift
+        let column = prefix.unicodeScalars.count + 1 + shift
+        #expect(throws: JSONSyntaxError(message: message, offset: offset, line: 1, column: column)) {
+            try JSONDocument(bytes: bytes)
+        }
+    }
+
+    @Test(arguments: ["\"中 ", "\"中文", "\"\\u4e2d ", "\"\\u4e2d", "\"\\u4e2d \\u4e2d"])
+    func reportsARunCutShortByTheEndOfTheInput(text: String) {
+        #expect(throws: JSONSyntaxError(message: "unterminated string", offset: 0, line: 1, column: 1)) {
+            try JSONDocument(text: text)
+        }
+    }
+
+    @Test(arguments: 0..<17)
+    func decodesBytesOfRunsOfEveryLengthBetweenEscapes(padding: Int) throws {
+        let run = String(repeating: "r", count: padding)
+        let document = try JSONDocument(text: "\"\\n\(run)\\\"\(run)\\u00e9\(run)\\uD83D\\uDE00\(run)\\\\\"")
+        #expect(document.decodedBytes(at: 0) == Array("\n\(run)\"\(run)é\(run)😀\(run)\\".utf8))
+        #expect(document.decodedBytes(at: 0) == Array(document.string(at: 0).utf8))
+    }
+}
