@@ -100,13 +100,15 @@ if Context.environment["CONFORM_FUZZ"] == "1" {
             name: "FuzzSupport", dependencies: ["ContractCore", "SpecLoader", "Conformance"], path: "Fuzz/FuzzSupport",
             swiftSettings: strict),
         .executableTarget(
-            name: "FuzzJSON", dependencies: ["ContractCore", "FuzzSupport"], path: "Fuzz/FuzzJSON", swiftSettings: strict),
+            name: "FuzzJSON", dependencies: ["ContractCore", "FuzzSupport"], path: "Fuzz/FuzzJSON",
+            swiftSettings: strict),
         .executableTarget(
             name: "FuzzSpec", dependencies: ["Conformance", "ContractCore", "FuzzSupport", "SpecLoader", "YAMLReader"],
             path: "Fuzz/FuzzSpec", swiftSettings: strict),
         .executableTarget(
             name: "FuzzRecordings", dependencies: ["ContractCore", "FuzzSupport", "Recordings"],
             path: "Fuzz/FuzzRecordings", swiftSettings: strict),
-        .executableTarget(name: "FuzzJUnit", dependencies: ["FuzzSupport", "Reports"], path: "Fuzz/FuzzJUnit", swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzJUnit", dependencies: ["FuzzSupport", "Reports"], path: "Fuzz/FuzzJUnit", swiftSettings: strict),
     ]
 }

@@ -11,7 +11,8 @@ func fuzzRecordings(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let (kind, ext) = kinds[Int(data[0]) % kinds.count]
     let path = FuzzSupport.scratchFile(extension: ext)
     FuzzSupport.write(UnsafeRawBufferPointer(start: data + 1, count: size - 1), to: path)
-    let reader = RecordingSet(limits: RecordingLimits(maxLineBytes: 1 << 20, maxFileBytes: 1 << 20, maxBodyBytes: 1 << 20, maxDepth: 64))
+    let reader = RecordingSet(
+        limits: RecordingLimits(maxLineBytes: 1 << 20, maxFileBytes: 1 << 20, maxBodyBytes: 1 << 20, maxDepth: 64))
     try? reader.read(path, kind: kind) { event in
         if case .exchange(let exchange) = event { FuzzSupport.check(exchange) }
     }

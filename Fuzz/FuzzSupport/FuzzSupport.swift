@@ -62,6 +62,7 @@ public enum FuzzSupport {
 
 @_silgen_name("LLVMFuzzerRunDriver")
 private func fuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
     _ callback: FuzzSupport.Callback
 ) -> CInt

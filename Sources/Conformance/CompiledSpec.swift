@@ -17,7 +17,9 @@ public struct CompiledSpec: Sendable {
         var compiler = SchemaCompiler(documents: spec.documents, rules: spec.dialect.schemaRules)
         for operation in spec.operations {
             for parameter in operation.parameters { if let schema = parameter.schema { _ = compiler.compile(schema) } }
-            for media in operation.requestBody?.content ?? [] { if let schema = media.schema { _ = compiler.compile(schema) } }
+            for media in operation.requestBody?.content ?? [] {
+                if let schema = media.schema { _ = compiler.compile(schema) }
+            }
             for response in operation.responses {
                 for media in response.content { if let schema = media.schema { _ = compiler.compile(schema) } }
                 for header in response.headers { if let schema = header.schema { _ = compiler.compile(schema) } }

@@ -32,7 +32,8 @@ public struct ExchangeChecker: Sendable {
         responses = ResponseChecker(compiled: compiled, options: options)
         parameterValidator = Validator(
             schemas: compiled.schemas,
-            options: ValidationOptions(direction: .request, reportsUndocumented: false, actualLimit: options.actualLimit))
+            options: ValidationOptions(
+                direction: .request, reportsUndocumented: false, actualLimit: options.actualLimit))
         var schemas: [NodeAddress: (index: Int, types: Set<String>)] = [:]
         for operation in compiled.spec.operations {
             for parameter in operation.parameters {
@@ -61,7 +62,8 @@ public struct ExchangeChecker: Sendable {
         } else {
             let path = OperationMatcher.path(of: exchange.url)
             let others = matcher.otherMethods(url: exchange.url)
-            let hint = others.isEmpty
+            let hint =
+                others.isEmpty
                 ? "" : " (the path matches \(others.map(\.displayName).joined(separator: ", ")))"
             findings.append(
                 Finding(
@@ -83,10 +85,12 @@ public struct ExchangeChecker: Sendable {
                 source: BodySource(name: exchange.source) { _, _ in place })
         case .file(let bytes, let path):
             findings += responses.check(
-                body: bytes, status: exchange.status, contentType: contentType, operation: operation, source: .file(path))
+                body: bytes, status: exchange.status, contentType: contentType, operation: operation,
+                source: .file(path))
         case .parsedJSON(let document, let index, let file, let line):
             findings += responses.check(
-                document: document, index: index, status: exchange.status, contentType: contentType, operation: operation,
+                document: document, index: index, status: exchange.status, contentType: contentType,
+                operation: operation,
                 source: BodySource(name: exchange.source) { offset, _ in
                     SourceLocation(file: file, line: line, column: document.lineColumn(ofOffset: offset).column)
                 })
@@ -110,9 +114,12 @@ public struct ExchangeChecker: Sendable {
                 if parameter.isRequired {
                     findings.append(
                         Finding(
-                            check: .parameter, message: "required \(parameter.location) parameter \(JSONText.quote(parameter.name)) is missing",
+                            check: .parameter,
+                            message:
+                                "required \(parameter.location) parameter \(JSONText.quote(parameter.name)) is missing",
                             location: exchange.location, source: exchange.source, operation: operation.displayName,
-                            status: exchange.status, spec: parameter.sourceLocation, expected: "present", actual: "absent"))
+                            status: exchange.status, spec: parameter.sourceLocation, expected: "present",
+                            actual: "absent"))
                 }
                 continue
             }

@@ -29,7 +29,9 @@ public struct Linter: Sendable {
         let compiled = CompiledSpec(spec: loaded.spec)
         var findings = loaded.diagnostics
         let known = Set(findings.map(\.line))
-        findings += compiled.diagnostics.filter { !known.contains($0.line) && !$0.message.hasPrefix("unresolved reference") }
+        findings += compiled.diagnostics.filter {
+            !known.contains($0.line) && !$0.message.hasPrefix("unresolved reference")
+        }
         findings += ExampleCheck(compiled: compiled).run()
         findings.sort()
         return Result(spec: loaded.spec, findings: findings, unknownFormats: compiled.schemas.unknownFormats)
@@ -84,7 +86,9 @@ struct ExampleCheck {
         return findings
     }
 
-    private func check(_ example: DocumentNode, against schema: Int, name: String, seen: inout Set<SourceLocation>) -> [Finding] {
+    private func check(_ example: DocumentNode, against schema: Int, name: String, seen: inout Set<SourceLocation>)
+        -> [Finding]
+    {
         guard seen.insert(example.location).inserted else { return [] }
         guard let document = try? JSONDocument(text: example.jsonText) else { return [] }
         let validator = Validator(

@@ -61,7 +61,8 @@ public struct OperationMatcher: Sendable {
             }
             var end = start
             while end < count && bytes[end] != UInt8(ascii: "?") && bytes[end] != UInt8(ascii: "#") { end &+= 1 }
-            return start == end ? "/" : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            return start == end
+                ? "/" : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
     }
 
@@ -92,7 +93,9 @@ public struct OperationMatcher: Sendable {
                 guard let parameters = Self.bind(template.segments, to: segments) else { continue }
                 if best == nil || template.literalCount > (best?.0.literalCount ?? 0) { best = (template, parameters) }
             }
-            if let best { return Match(operation: operations[best.0.operation], pathParameters: best.1.map { ($0.0, $0.1) }) }
+            if let best {
+                return Match(operation: operations[best.0.operation], pathParameters: best.1.map { ($0.0, $0.1) })
+            }
         }
         return nil
     }

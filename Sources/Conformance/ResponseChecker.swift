@@ -97,11 +97,12 @@ public struct ResponseChecker: Sendable {
         _ body: Body, status: Int, contentType: String?, operation: APIOperation, source: BodySource
     ) -> [Finding] {
         let name = operation.displayName
-        let bytes: [UInt8] = switch body {
-        case .raw(let raw): raw
-        case .parsed(let document, _): document.bytes
-        case .notRecorded: []
-        }
+        let bytes: [UInt8] =
+            switch body {
+            case .raw(let raw): raw
+            case .parsed(let document, _): document.bytes
+            case .notRecorded: []
+            }
         let start = source.locate(0, bytes)
         func finding(
             _ check: CheckID, _ message: String, severity: Severity = .error, at location: SourceLocation? = nil,
@@ -119,11 +120,12 @@ public struct ResponseChecker: Sendable {
                     spec: operation.location, expected: documented, actual: String(status))
             ]
         }
-        let isEmpty: Bool = switch body {
-        case .raw(let raw): raw.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        case .parsed: false
-        case .notRecorded: true
-        }
+        let isEmpty: Bool =
+            switch body {
+            case .raw(let raw): raw.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+            case .parsed: false
+            case .notRecorded: true
+            }
         if case .notRecorded = body, contentType == nil { return [] }
         if response.content.isEmpty {
             if isEmpty { return [] }
@@ -136,8 +138,10 @@ public struct ResponseChecker: Sendable {
         if isEmpty && contentType == nil {
             return [
                 finding(
-                    .contentType, "the response has no body, but \(name) \(response.key) documents one (\(response.content.map(\.name).joined(separator: ", ")))",
-                    spec: response.sourceLocation, expected: response.content.map(\.name).joined(separator: ", "), actual: "no body")
+                    .contentType,
+                    "the response has no body, but \(name) \(response.key) documents one (\(response.content.map(\.name).joined(separator: ", ")))",
+                    spec: response.sourceLocation, expected: response.content.map(\.name).joined(separator: ", "),
+                    actual: "no body")
             ]
         }
         let mediaTypeName = contentType ?? "application/json"

@@ -28,7 +28,8 @@ extension JSONDocument {
             if let number = JSONNumber(utf8: rawUTF8(at: index)) { return DocumentNode(.number(number), at: location) }
             return DocumentNode(.string(numberText(at: index)), at: location)
         case .array:
-            return DocumentNode(.array(elements(of: index).map { documentNode(at: $0, file: file, lines: lines) }), at: location)
+            return DocumentNode(
+                .array(elements(of: index).map { documentNode(at: $0, file: file, lines: lines) }), at: location)
         case .object:
             var entries: [DocumentNode.Entry] = []
             for (key, value) in members(of: index) {

@@ -878,7 +878,8 @@ private struct TapeBuilder {
             }
         }
         return pointer
-    }}
+    }
+}
 
 /// The input bytes and the checks that only read them (kept apart from ``TapeBuilder`` so that
 /// calls pass two registers instead of a copy of the builder).
@@ -1083,7 +1084,6 @@ private struct ByteInput {
         return ParseFailure(message: "invalid literal, expected '\(word)'", offset: start)
     }
 
-
     func matches(_ word: StaticString, at i: Int) -> Bool {
         let count = word.utf8CodeUnitCount
         guard i &+ count <= end else { return false }
@@ -1136,7 +1136,6 @@ private struct ByteInput {
         if c == 0x2F { return ParseFailure(message: "comments are not allowed", offset: i) }
         return ParseFailure(message: "unexpected \(describe(c))\(context)", offset: i)
     }
-
 
     /// A hash of the decoded key: its byte length and its first and last eight bytes.
     @inline(__always)
@@ -1333,7 +1332,8 @@ private struct DecodedUTF8: IteratorProtocol {
             pendingCount = 2
             return UInt8(truncatingIfNeeded: 0xE0 | (scalar >> 12))
         }
-        pending = (0x80 | ((scalar >> 12) & 0x3F)) | (0x80 | ((scalar >> 6) & 0x3F)) << 8
+        pending =
+            (0x80 | ((scalar >> 12) & 0x3F)) | (0x80 | ((scalar >> 6) & 0x3F)) << 8
             | (0x80 | (scalar & 0x3F)) << 16
         pendingCount = 3
         return UInt8(truncatingIfNeeded: 0xF0 | (scalar >> 18))

@@ -846,8 +846,9 @@ extension FormatChecker {
             var probe = 1
             while probe < end {
                 let byte = bytes[probe]
-                guard isAlpha(byte) || isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
-                    || byte == UInt8(ascii: ".")
+                guard
+                    isAlpha(byte) || isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
+                        || byte == UInt8(ascii: ".")
                 else { break }
                 probe += 1
             }

@@ -107,7 +107,9 @@ public struct SchemaCompiler {
         compile(address.appending(key), base: base, name: nil)
     }
 
-    private mutating func build(_ node: DocumentNode, at address: NodeAddress, base: String, name: String?) -> SchemaNode {
+    private mutating func build(_ node: DocumentNode, at address: NodeAddress, base: String, name: String?)
+        -> SchemaNode
+    {
         var schema = SchemaNode(location: node.location, name: name)
         if let bool = node.bool {
             schema.constant = bool
@@ -144,7 +146,9 @@ public struct SchemaCompiler {
                 let fallback = compile(target.address, base: target.base, name: target.name)
                 let (_, fragment) = URIReference.splitFragment(text)
                 schema.rules.append(
-                    Rule(kind: .dynamicRef(anchor: fragment ?? "", fallback: fallback), keyword: "$dynamicRef", location: dynamic.value.location))
+                    Rule(
+                        kind: .dynamicRef(anchor: fragment ?? "", fallback: fallback), keyword: "$dynamicRef",
+                        location: dynamic.value.location))
             }
         }
 
@@ -195,16 +199,26 @@ public struct SchemaCompiler {
                 let condition = child(address, key: key, base: base)
                 let then = node["then"] != nil ? child(address, key: "then", base: base) : nil
                 let otherwise = node["else"] != nil ? child(address, key: "else", base: base) : nil
-                schema.rules.append(Rule(kind: .conditional(condition: condition, then: then, otherwise: otherwise), keyword: key, location: at))
+                schema.rules.append(
+                    Rule(
+                        kind: .conditional(condition: condition, then: then, otherwise: otherwise), keyword: key,
+                        location: at))
             case "minimum", "maximum":
                 guard let number = value.number else { continue }
-                let exclusive = rules == .openAPI30 && node[key == "minimum" ? "exclusiveMinimum" : "exclusiveMaximum"]?.bool == true
+                let exclusive =
+                    rules == .openAPI30
+                    && node[key == "minimum" ? "exclusiveMinimum" : "exclusiveMaximum"]?.bool == true
                 schema.rules.append(
-                    Rule(kind: key == "minimum" ? .minimum(number, exclusive: exclusive) : .maximum(number, exclusive: exclusive),
-                         keyword: exclusive ? (key == "minimum" ? "exclusiveMinimum" : "exclusiveMaximum") : key, location: at))
+                    Rule(
+                        kind: key == "minimum"
+                            ? .minimum(number, exclusive: exclusive) : .maximum(number, exclusive: exclusive),
+                        keyword: exclusive ? (key == "minimum" ? "exclusiveMinimum" : "exclusiveMaximum") : key,
+                        location: at))
             case "exclusiveMinimum", "exclusiveMaximum":
                 if let number = value.number {
-                    let kind: Rule.Kind = key == "exclusiveMinimum" ? .minimum(number, exclusive: true) : .maximum(number, exclusive: true)
+                    let kind: Rule.Kind =
+                        key == "exclusiveMinimum"
+                        ? .minimum(number, exclusive: true) : .maximum(number, exclusive: true)
                     schema.rules.append(Rule(kind: kind, keyword: key, location: at))
                 } else if key == "exclusiveMinimum" {
                     exclusiveMinimum = value.bool == true
@@ -212,24 +226,30 @@ public struct SchemaCompiler {
                     exclusiveMaximum = value.bool == true
                 }
             case "multipleOf":
-                if let number = value.number { schema.rules.append(Rule(kind: .multipleOf(number), keyword: key, location: at)) }
+                if let number = value.number {
+                    schema.rules.append(Rule(kind: .multipleOf(number), keyword: key, location: at))
+                }
             case "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties":
                 guard let limit = Self.count(value) else { continue }
-                let kind: Rule.Kind = switch key {
-                case "minLength": .minLength(limit)
-                case "maxLength": .maxLength(limit)
-                case "minItems": .minItems(limit)
-                case "maxItems": .maxItems(limit)
-                case "minProperties": .minProperties(limit)
-                default: .maxProperties(limit)
-                }
+                let kind: Rule.Kind =
+                    switch key {
+                    case "minLength": .minLength(limit)
+                    case "maxLength": .maxLength(limit)
+                    case "minItems": .minItems(limit)
+                    case "maxItems": .maxItems(limit)
+                    case "minProperties": .minProperties(limit)
+                    default: .maxProperties(limit)
+                    }
                 schema.rules.append(Rule(kind: kind, keyword: key, location: at))
             case "pattern":
                 guard let text = value.string else { continue }
                 if let pattern = Pattern(text) {
                     schema.rules.append(Rule(kind: .pattern(pattern), keyword: key, location: at))
                 } else {
-                    problems.append(SchemaCompileError(message: "pattern \(JSONText.quote(text)) is not a valid regular expression", location: value.location))
+                    problems.append(
+                        SchemaCompileError(
+                            message: "pattern \(JSONText.quote(text)) is not a valid regular expression",
+                            location: value.location))
                 }
             case "format":
                 guard let format = value.string else { continue }
@@ -250,16 +270,21 @@ public struct SchemaCompiler {
                 for property in value.entries ?? [] {
                     let index = compile(address.appending(key).appending(property.key), base: base, name: nil)
                     properties.lookup[property.key] = properties.named.count
-                    properties.named.append(PropertyRule(name: property.key, utf8: Array(property.key.utf8), schema: index))
+                    properties.named.append(
+                        PropertyRule(name: property.key, utf8: Array(property.key.utf8), schema: index))
                 }
             case "patternProperties":
                 hasPropertiesRule = true
                 for property in value.entries ?? [] {
                     guard let pattern = Pattern(property.key) else {
-                        problems.append(SchemaCompileError(message: "pattern \(JSONText.quote(property.key)) is not a valid regular expression", location: property.keyLocation))
+                        problems.append(
+                            SchemaCompileError(
+                                message: "pattern \(JSONText.quote(property.key)) is not a valid regular expression",
+                                location: property.keyLocation))
                         continue
                     }
-                    properties.patterns.append((pattern, compile(address.appending(key).appending(property.key), base: base, name: nil)))
+                    properties.patterns.append(
+                        (pattern, compile(address.appending(key).appending(property.key), base: base, name: nil)))
                 }
             case "additionalProperties":
                 hasPropertiesRule = true
@@ -268,7 +293,9 @@ public struct SchemaCompiler {
             case "items":
                 hasItemsRule = true
                 if value.elements != nil && rules == .openAPI30 {
-                    items.prefix = (value.elements ?? []).indices.map { compile(address.appending(key).appending(String($0)), base: base, name: nil) }
+                    items.prefix = (value.elements ?? []).indices.map {
+                        compile(address.appending(key).appending(String($0)), base: base, name: nil)
+                    }
                     items.prefixLocation = at
                 } else {
                     items.rest = child(address, key: key, base: base)
@@ -277,7 +304,9 @@ public struct SchemaCompiler {
                 }
             case "prefixItems" where rules == .openAPI31:
                 hasItemsRule = true
-                items.prefix = (value.elements ?? []).indices.map { compile(address.appending(key).appending(String($0)), base: base, name: nil) }
+                items.prefix = (value.elements ?? []).indices.map {
+                    compile(address.appending(key).appending(String($0)), base: base, name: nil)
+                }
                 items.prefixLocation = at
             case "additionalItems" where rules == .openAPI30:
                 if node["items"]?.elements != nil {
@@ -297,7 +326,9 @@ public struct SchemaCompiler {
                 let pairs = (value.entries ?? []).map { ($0.key, ($0.value.elements ?? []).compactMap(\.string)) }
                 schema.rules.append(Rule(kind: .dependentRequired(pairs), keyword: key, location: at))
             case "dependentSchemas" where rules == .openAPI31:
-                let pairs = (value.entries ?? []).map { ($0.key, compile(address.appending(key).appending($0.key), base: base, name: nil)) }
+                let pairs = (value.entries ?? []).map {
+                    ($0.key, compile(address.appending(key).appending($0.key), base: base, name: nil))
+                }
                 schema.rules.append(Rule(kind: .dependentSchemas(pairs), keyword: key, location: at))
             case "dependencies" where rules == .openAPI30:
                 var required: [(String, [String])] = []
@@ -306,19 +337,31 @@ public struct SchemaCompiler {
                     if let names = dependency.value.elements {
                         required.append((dependency.key, names.compactMap(\.string)))
                     } else {
-                        schemas.append((dependency.key, compile(address.appending(key).appending(dependency.key), base: base, name: nil)))
+                        schemas.append(
+                            (
+                                dependency.key,
+                                compile(address.appending(key).appending(dependency.key), base: base, name: nil)
+                            ))
                     }
                 }
-                if !required.isEmpty { schema.rules.append(Rule(kind: .dependentRequired(required), keyword: key, location: at)) }
-                if !schemas.isEmpty { schema.rules.append(Rule(kind: .dependentSchemas(schemas), keyword: key, location: at)) }
+                if !required.isEmpty {
+                    schema.rules.append(Rule(kind: .dependentRequired(required), keyword: key, location: at))
+                }
+                if !schemas.isEmpty {
+                    schema.rules.append(Rule(kind: .dependentSchemas(schemas), keyword: key, location: at))
+                }
             case "propertyNames" where rules == .openAPI31:
-                schema.rules.append(Rule(kind: .propertyNames(child(address, key: key, base: base)), keyword: key, location: at))
+                schema.rules.append(
+                    Rule(kind: .propertyNames(child(address, key: key, base: base)), keyword: key, location: at))
             case "unevaluatedProperties" where rules == .openAPI31:
                 schema.needsAnnotations = true
-                schema.rules.append(Rule(kind: .unevaluatedProperties(child(address, key: key, base: base)), keyword: key, location: at))
+                schema.rules.append(
+                    Rule(kind: .unevaluatedProperties(child(address, key: key, base: base)), keyword: key, location: at)
+                )
             case "unevaluatedItems" where rules == .openAPI31:
                 schema.needsAnnotations = true
-                schema.rules.append(Rule(kind: .unevaluatedItems(child(address, key: key, base: base)), keyword: key, location: at))
+                schema.rules.append(
+                    Rule(kind: .unevaluatedItems(child(address, key: key, base: base)), keyword: key, location: at))
             case "discriminator":
                 guard let property = value["propertyName"]?.string else { continue }
                 var mapping: [String: Int] = [:]
@@ -387,7 +430,8 @@ public struct SchemaCompiler {
             address = resources.address(of: uri + "#" + decoded)
         }
         guard let address else {
-            problems.append(SchemaCompileError(message: "unresolved reference \(JSONText.quote(reference))", location: location))
+            problems.append(
+                SchemaCompileError(message: "unresolved reference \(JSONText.quote(reference))", location: location))
             return nil
         }
         let name = JSONPointer.tokens(decoded)?.last ?? (decoded.isEmpty ? nil : decoded)
@@ -418,7 +462,8 @@ struct ResourceIndex {
     /// The base URI in force around `address`: the nearest enclosing `$id` (not the node's own), or the
     /// document's URI.
     func baseURI(of address: NodeAddress, in documents: DocumentSet) -> String {
-        var best = documents.documents.indices.contains(address.document) ? documents.documents[address.document].uri : ""
+        var best =
+            documents.documents.indices.contains(address.document) ? documents.documents[address.document].uri : ""
         var bestLength = -1
         for (candidate, base) in bases where candidate.document == address.document {
             // The node's own `$id` is applied when it is compiled, so only enclosing resources count.
@@ -501,11 +546,14 @@ enum TagAnalysis {
     }
 
     /// `properties` whose schema pins the value with `enum` or `const`.
-    private static func constantProperties(_ schema: Int, nodes: [SchemaNode], depth: Int) -> [(String, [DocumentNode])] {
+    private static func constantProperties(_ schema: Int, nodes: [SchemaNode], depth: Int) -> [(String, [DocumentNode])]
+    {
         guard depth < 8, nodes.indices.contains(schema) else { return [] }
         var result: [(String, [DocumentNode])] = []
         for property in nodes[schema].properties?.named ?? [] {
-            if let values = pinnedValues(property.schema, nodes: nodes, depth: 0) { result.append((property.name, values)) }
+            if let values = pinnedValues(property.schema, nodes: nodes, depth: 0) {
+                result.append((property.name, values))
+            }
         }
         for rule in nodes[schema].rules {
             switch rule.kind {
@@ -524,7 +572,8 @@ enum TagAnalysis {
             switch rule.kind {
             case .enumeration(let values): return values
             case .constant(let value): return [value]
-            case .ref(let target): if let values = pinnedValues(target, nodes: nodes, depth: depth + 1) { return values }
+            case .ref(let target):
+                if let values = pinnedValues(target, nodes: nodes, depth: depth + 1) { return values }
             case .allOf(let members):
                 for member in members {
                     if let values = pinnedValues(member, nodes: nodes, depth: depth + 1) { return values }

@@ -181,7 +181,6 @@ struct Evaluation {
         self.tape = document.tape
     }
 
-
     // MARK: - Entry
 
     /// Checks value `value` (a tape index) against schema `index`.
@@ -189,7 +188,8 @@ struct Evaluation {
     ///   so undocumented properties of an object are judged here.
     mutating func check(_ index: Int, _ value: Int, isEntry: Bool) -> Bool {
         var annotations = Annotations()
-        let wantsUndocumented = isEntry && tape[value].kind == .object
+        let wantsUndocumented =
+            isEntry && tape[value].kind == .object
             && options.reportsUndocumented && (collecting || options.isStrict)
         let isValid = evaluate(index, value, &annotations, wants: wantsUndocumented)
         guard wantsUndocumented else { return isValid }
@@ -206,7 +206,8 @@ struct Evaluation {
             path.append(.key(key))
             report(
                 check: .undocumentedProperty, severity: options.isStrict ? .error : .warning, at: member, spec: spec,
-                message: "property \(JSONText.quote(document.string(at: key))) is not documented by \(annotations.propertiesOwner ?? "the schema")",
+                message:
+                    "property \(JSONText.quote(document.string(at: key))) is not documented by \(annotations.propertiesOwner ?? "the schema")",
                 expected: "only documented properties", actual: quoted(member))
             path.removeLast()
             if options.isStrict {
@@ -229,7 +230,9 @@ struct Evaluation {
         // Fields are read in place: copying the whole schema would retain and release each of its references.
         if let constant = nodes[index].constant {
             if !constant {
-                report(keyword: "false", at: value, spec: nodes[index].location, message: "no value is allowed here (schema is false)")
+                report(
+                    keyword: "false", at: value, spec: nodes[index].location,
+                    message: "no value is allowed here (schema is false)")
             }
             return constant
         }
@@ -239,7 +242,9 @@ struct Evaluation {
         if entersResource, let base = nodes[index].resourceBase { scope.append(base) }
         defer { if entersResource { scope.removeLast() } }
         if depth > Self.maxDepth {
-            report(keyword: "$ref", at: value, spec: nodes[index].location, message: "schema references recurse without end at this value")
+            report(
+                keyword: "$ref", at: value, spec: nodes[index].location,
+                message: "schema references recurse without end at this value")
             return false
         }
         let kind = tape[value].kind
@@ -340,12 +345,16 @@ struct Evaluation {
         case .enumeration(let options):
             if options.contains(where: { equals(value, $0) }) { return true }
             let expected = "one of " + options.map { abbreviate($0.jsonText, limit: 40) }.joined(separator: ", ")
-            report(rule, at: value, message: "expected \(expected), got \(quoted(value))", expected: expected, actual: quoted(value))
+            report(
+                rule, at: value, message: "expected \(expected), got \(quoted(value))", expected: expected,
+                actual: quoted(value))
             return false
         case .constant(let constant):
             if equals(value, constant) { return true }
             let expected = abbreviate(constant.jsonText, limit: 60)
-            report(rule, at: value, message: "expected \(expected), got \(quoted(value))", expected: expected, actual: quoted(value))
+            report(
+                rule, at: value, message: "expected \(expected), got \(quoted(value))", expected: expected,
+                actual: quoted(value))
             return false
         case .allOf(let members):
             var isValid = true
@@ -360,7 +369,9 @@ struct Evaluation {
             return applyOneOf(rule, members, discriminator, value, &annotations, wantsAnnotations)
         case .not(let member):
             if quietly({ $0.evaluateQuietly(member, value) }) {
-                report(rule, at: value, message: "must not match the schema under \"not\"", expected: "not the schema", actual: quoted(value))
+                report(
+                    rule, at: value, message: "must not match the schema under \"not\"", expected: "not the schema",
+                    actual: quoted(value))
                 return false
             }
             return true
@@ -379,54 +390,77 @@ struct Evaluation {
             let comparison = JSONNumber.compare(number, limit)
             if comparison > 0 || (comparison == 0 && !exclusive) { return true }
             let expected = (exclusive ? "> " : "≥ ") + limit.description
-            report(rule, at: value, message: "expected a number \(expected), got \(number)", expected: expected, actual: number.description)
+            report(
+                rule, at: value, message: "expected a number \(expected), got \(number)", expected: expected,
+                actual: number.description)
             return false
         case .maximum(let limit, let exclusive):
             guard kind == .number, let number = number(value) else { return true }
             let comparison = JSONNumber.compare(number, limit)
             if comparison < 0 || (comparison == 0 && !exclusive) { return true }
             let expected = (exclusive ? "< " : "≤ ") + limit.description
-            report(rule, at: value, message: "expected a number \(expected), got \(number)", expected: expected, actual: number.description)
+            report(
+                rule, at: value, message: "expected a number \(expected), got \(number)", expected: expected,
+                actual: number.description)
             return false
         case .multipleOf(let divisor):
             guard kind == .number, let number = number(value), !number.isMultiple(of: divisor) else { return true }
-            report(rule, at: value, message: "expected a multiple of \(divisor), got \(number)", expected: "multiple of \(divisor)", actual: number.description)
+            report(
+                rule, at: value, message: "expected a multiple of \(divisor), got \(number)",
+                expected: "multiple of \(divisor)", actual: number.description)
             return false
         case .minLength(let limit):
             guard kind == .string else { return true }
             let length = Int(tape[value].count)
             if length >= limit { return true }
-            report(rule, at: value, message: "expected at least \(limit) characters, got \(length)", expected: "length ≥ \(limit)", actual: quoted(value))
+            report(
+                rule, at: value, message: "expected at least \(limit) characters, got \(length)",
+                expected: "length ≥ \(limit)", actual: quoted(value))
             return false
         case .maxLength(let limit):
             guard kind == .string else { return true }
             let length = Int(tape[value].count)
             if length <= limit { return true }
-            report(rule, at: value, message: "expected at most \(limit) characters, got \(length)", expected: "length ≤ \(limit)", actual: quoted(value))
+            report(
+                rule, at: value, message: "expected at most \(limit) characters, got \(length)",
+                expected: "length ≤ \(limit)", actual: quoted(value))
             return false
         case .pattern(let pattern):
             guard kind == .string, !pattern.matches(document.string(at: value)) else { return true }
-            report(rule, at: value, message: "\(quoted(value)) does not match the pattern \(JSONText.quote(pattern.source))", expected: "matches \(pattern.source)", actual: quoted(value))
+            report(
+                rule, at: value,
+                message: "\(quoted(value)) does not match the pattern \(JSONText.quote(pattern.source))",
+                expected: "matches \(pattern.source)", actual: quoted(value))
             return false
         case .format(let format):
             if kind == .string, let checker = FormatChecker.stringChecker(for: format) {
                 if checker(document.string(at: value)) { return true }
-                report(rule, at: value, message: "\(quoted(value)) is not a valid \(format)", expected: format, actual: quoted(value))
+                report(
+                    rule, at: value, message: "\(quoted(value)) is not a valid \(format)", expected: format,
+                    actual: quoted(value))
                 return false
             }
-            if kind == .number, let number = number(value), let holds = FormatChecker.numberFormatIsSatisfied(format, number) {
+            if kind == .number, let number = number(value),
+                let holds = FormatChecker.numberFormatIsSatisfied(format, number)
+            {
                 if holds { return true }
-                report(rule, at: value, message: "\(number) is not a valid \(format)", expected: format, actual: number.description)
+                report(
+                    rule, at: value, message: "\(number) is not a valid \(format)", expected: format,
+                    actual: number.description)
                 return false
             }
             return true
         case .minItems(let limit):
             guard kind == .array, Int(tape[value].count) < limit else { return true }
-            report(rule, at: value, message: "expected at least \(limit) items, got \(tape[value].count)", expected: "≥ \(limit) items", actual: "\(tape[value].count) items")
+            report(
+                rule, at: value, message: "expected at least \(limit) items, got \(tape[value].count)",
+                expected: "≥ \(limit) items", actual: "\(tape[value].count) items")
             return false
         case .maxItems(let limit):
             guard kind == .array, Int(tape[value].count) > limit else { return true }
-            report(rule, at: value, message: "expected at most \(limit) items, got \(tape[value].count)", expected: "≤ \(limit) items", actual: "\(tape[value].count) items")
+            report(
+                rule, at: value, message: "expected at most \(limit) items, got \(tape[value].count)",
+                expected: "≤ \(limit) items", actual: "\(tape[value].count) items")
             return false
         case .uniqueItems:
             guard kind == .array else { return true }
@@ -434,7 +468,9 @@ struct Evaluation {
             for (position, element) in elements.enumerated() {
                 for earlier in elements[..<position] where document.valuesEqual(earlier, element) {
                     path.append(.index(position))
-                    report(rule, at: element, message: "item \(position) repeats an earlier item", expected: "unique items", actual: quoted(element))
+                    report(
+                        rule, at: element, message: "item \(position) repeats an earlier item",
+                        expected: "unique items", actual: quoted(element))
                     path.removeLast()
                     return false
                 }
@@ -453,28 +489,41 @@ struct Evaluation {
                 }
             }
             if matched < minimum {
-                report(rule, at: value, message: "expected at least \(minimum) matching item\(minimum == 1 ? "" : "s") (contains), got \(matched)", expected: "≥ \(minimum) matching", actual: "\(matched) matching")
+                report(
+                    rule, at: value,
+                    message:
+                        "expected at least \(minimum) matching item\(minimum == 1 ? "" : "s") (contains), got \(matched)",
+                    expected: "≥ \(minimum) matching", actual: "\(matched) matching")
                 return false
             }
             if let maximum, matched > maximum {
-                report(rule, at: value, message: "expected at most \(maximum) matching items (maxContains), got \(matched)", expected: "≤ \(maximum) matching", actual: "\(matched) matching")
+                report(
+                    rule, at: value,
+                    message: "expected at most \(maximum) matching items (maxContains), got \(matched)",
+                    expected: "≤ \(maximum) matching", actual: "\(matched) matching")
                 return false
             }
             return true
         case .minProperties(let limit):
             guard kind == .object, Int(tape[value].count) < limit else { return true }
-            report(rule, at: value, message: "expected at least \(limit) properties, got \(tape[value].count)", expected: "≥ \(limit) properties", actual: "\(tape[value].count) properties")
+            report(
+                rule, at: value, message: "expected at least \(limit) properties, got \(tape[value].count)",
+                expected: "≥ \(limit) properties", actual: "\(tape[value].count) properties")
             return false
         case .maxProperties(let limit):
             guard kind == .object, Int(tape[value].count) > limit else { return true }
-            report(rule, at: value, message: "expected at most \(limit) properties, got \(tape[value].count)", expected: "≤ \(limit) properties", actual: "\(tape[value].count) properties")
+            report(
+                rule, at: value, message: "expected at most \(limit) properties, got \(tape[value].count)",
+                expected: "≤ \(limit) properties", actual: "\(tape[value].count) properties")
             return false
         case .required(let names):
             guard kind == .object else { return true }
             var isValid = true
             for name in names where member(named: name, of: value) == nil {
                 if isExempt(name, in: node) { continue }
-                report(rule, at: value, message: "missing required property \(JSONText.quote(name))", expected: "property \(JSONText.quote(name))", actual: "absent")
+                report(
+                    rule, at: value, message: "missing required property \(JSONText.quote(name))",
+                    expected: "property \(JSONText.quote(name))", actual: "absent")
                 isValid = false
                 if !collecting { return false }
             }
@@ -484,7 +533,10 @@ struct Evaluation {
             var isValid = true
             for (trigger, names) in pairs where member(named: trigger, of: value) != nil {
                 for name in names where member(named: name, of: value) == nil {
-                    report(rule, at: value, message: "property \(JSONText.quote(trigger)) requires property \(JSONText.quote(name))", expected: "property \(JSONText.quote(name))", actual: "absent")
+                    report(
+                        rule, at: value,
+                        message: "property \(JSONText.quote(trigger)) requires property \(JSONText.quote(name))",
+                        expected: "property \(JSONText.quote(name))", actual: "absent")
                     isValid = false
                     if !collecting { return false }
                 }
@@ -508,7 +560,9 @@ struct Evaluation {
                 // The key itself is the instance.
                 if !evaluateKey(schema, key) {
                     isValid = false
-                    report(rule, at: key, message: "property name \(quoted(key)) does not match propertyNames", expected: "a valid property name", actual: quoted(key))
+                    report(
+                        rule, at: key, message: "property name \(quoted(key)) does not match propertyNames",
+                        expected: "a valid property name", actual: quoted(key))
                 }
                 path.removeLast()
                 if !isValid && !collecting { return false }
@@ -519,7 +573,9 @@ struct Evaluation {
         }
     }
 
-    private mutating func applyUnevaluated(_ rule: Rule, _ value: Int, _ kind: JSONKind, _ annotations: inout Annotations) -> Bool {
+    private mutating func applyUnevaluated(
+        _ rule: Rule, _ value: Int, _ kind: JSONKind, _ annotations: inout Annotations
+    ) -> Bool {
         switch rule.kind {
         case .unevaluatedProperties(let schema):
             guard kind == .object else { return true }
@@ -530,7 +586,8 @@ struct Evaluation {
                 if annotations.properties.contains(position) { continue }
                 let holds = checkUnevaluated(
                     schema, member, step: .key(key), rule,
-                    message: "property \(JSONText.quote(document.string(at: key))) is not allowed (unevaluatedProperties)",
+                    message:
+                        "property \(JSONText.quote(document.string(at: key))) is not allowed (unevaluatedProperties)",
                     expected: "no other properties")
                 if holds { annotations.properties.insert(position) } else { isValid = false }
                 if !isValid && !collecting { return false }
@@ -539,7 +596,8 @@ struct Evaluation {
         case .unevaluatedItems(let schema):
             guard kind == .array, !annotations.allItems else { return true }
             var isValid = true
-            for (position, element) in document.elements(of: value).enumerated() where !annotations.items.contains(position) {
+            for (position, element) in document.elements(of: value).enumerated()
+            where !annotations.items.contains(position) {
                 let holds = checkUnevaluated(
                     schema, element, step: .index(position), rule,
                     message: "item \(position) is not allowed (unevaluatedItems)", expected: "no other items")
@@ -568,7 +626,9 @@ struct Evaluation {
     }
 
     /// An in-place subschema (allOf member, `$ref`, then/else): its annotations join ours when it holds.
-    private mutating func applyInPlace(_ member: Int, _ value: Int, _ annotations: inout Annotations, _ wantsAnnotations: Bool) -> Bool {
+    private mutating func applyInPlace(
+        _ member: Int, _ value: Int, _ annotations: inout Annotations, _ wantsAnnotations: Bool
+    ) -> Bool {
         var inner = Annotations()
         let holds = evaluate(member, value, &inner, wants: wantsAnnotations)
         // A failing subschema's annotations are dropped, except while explaining a failure.
@@ -609,11 +669,14 @@ struct Evaluation {
             }
             for schema in schemas {
                 evaluated = true
-                if nodes[schema].isWriteOnly && options.direction == .response || nodes[schema].isReadOnly && options.direction == .request {
+                if nodes[schema].isWriteOnly && options.direction == .response
+                    || nodes[schema].isReadOnly && options.direction == .request
+                {
                     let keyword = nodes[schema].isWriteOnly ? "writeOnly" : "readOnly"
                     report(
                         check: .schema(keyword), severity: .error, at: member, spec: nodes[schema].location,
-                        message: "property \(JSONText.quote(document.string(at: key))) is \(keyword) and must not appear in a \(options.direction == .response ? "response" : "request")",
+                        message:
+                            "property \(JSONText.quote(document.string(at: key))) is \(keyword) and must not appear in a \(options.direction == .response ? "response" : "request")",
                         expected: "absent", actual: quoted(member))
                     isValid = false
                 }
@@ -651,8 +714,10 @@ struct Evaluation {
                 continue
             }
             report(
-                check: .schema("required"), severity: .error, at: value, spec: properties.namedLocation ?? nodes[node].location,
-                message: "missing documented property \(JSONText.quote(property.name)) (strict mode requires every documented property)",
+                check: .schema("required"), severity: .error, at: value,
+                spec: properties.namedLocation ?? nodes[node].location,
+                message:
+                    "missing documented property \(JSONText.quote(property.name)) (strict mode requires every documented property)",
                 expected: "property \(JSONText.quote(property.name))", actual: "absent")
             isValid = false
             if !collecting { return false }
@@ -662,7 +727,8 @@ struct Evaluation {
 
     /// OpenAPI: a required `readOnly` property is not required in a request, a `writeOnly` one not in a response.
     private func isExempt(_ name: String, in node: Int) -> Bool {
-        guard let position = nodes[node].properties?.lookup[name], let property = nodes[node].properties?.named[position]
+        guard let position = nodes[node].properties?.lookup[name],
+            let property = nodes[node].properties?.named[position]
         else {
             return false
         }
@@ -690,8 +756,10 @@ struct Evaluation {
             if nodes[schema].constant == false {
                 report(
                     check: .schema(keyword), severity: .error, at: element,
-                    spec: (keyword == "prefixItems" ? rule.prefixLocation : rule.restLocation) ?? nodes[schema].location,
-                    message: "item \(position) is not allowed (\(keyword) is false)", expected: "at most \(rule.prefix.count) items",
+                    spec: (keyword == "prefixItems" ? rule.prefixLocation : rule.restLocation)
+                        ?? nodes[schema].location,
+                    message: "item \(position) is not allowed (\(keyword) is false)",
+                    expected: "at most \(rule.prefix.count) items",
                     actual: quoted(element))
                 isValid = false
             } else if !check(schema, element, isEntry: true) {
@@ -719,7 +787,8 @@ struct Evaluation {
             }
         }
         if anyHolds {
-            if collecting, let first = members.first(where: { member in quietly { $0.evaluateQuietly(member, value) } }) {
+            if collecting, let first = members.first(where: { member in quietly { $0.evaluateQuietly(member, value) } })
+            {
                 collectWarnings(of: first, value)
             }
             return true
@@ -749,7 +818,8 @@ struct Evaluation {
                 let names = discriminator.mapping.keys.sorted().joined(separator: ", ")
                 report(
                     check: .schema("discriminator"), severity: .error, at: value, spec: discriminator.location,
-                    message: "discriminator \(JSONText.quote(discriminator.propertyName)) is \(found), which names none of the alternatives\(names.isEmpty ? "" : " (\(names))")",
+                    message:
+                        "discriminator \(JSONText.quote(discriminator.propertyName)) is \(found), which names none of the alternatives\(names.isEmpty ? "" : " (\(names))")",
                     expected: names.isEmpty ? "a schema name" : "one of \(names)", actual: found)
                 return false
             } else {
@@ -786,7 +856,9 @@ struct Evaluation {
     }
 
     /// Validates the alternative a tag selected, reporting its own failures by name.
-    private mutating func applyTagged(_ member: Int, _ value: Int, _ annotations: inout Annotations, _ wantsAnnotations: Bool) -> Bool {
+    private mutating func applyTagged(
+        _ member: Int, _ value: Int, _ annotations: inout Annotations, _ wantsAnnotations: Bool
+    ) -> Bool {
         let mark = violations.count
         var inner = Annotations()
         let holds = evaluate(member, value, &inner, wants: wantsAnnotations || collecting)
@@ -802,7 +874,9 @@ struct Evaluation {
     }
 
     private func discriminated(_ discriminator: Discriminator, _ members: [Int], _ value: Int) -> Int? {
-        guard let tag = member(named: discriminator.propertyName, of: value), tape[tag].kind == .string else { return nil }
+        guard let tag = member(named: discriminator.propertyName, of: value), tape[tag].kind == .string else {
+            return nil
+        }
         let text = document.string(at: tag)
         if let mapped = discriminator.mapping[text] { return mapped }
         return members.first { nodes[$0].name == text }
@@ -810,7 +884,8 @@ struct Evaluation {
 
     /// None matched: when a tag (an `enum`/`const` property) picks one alternative, report its failures
     /// by name; otherwise say why each failed.
-    private mutating func explainNoMatch(_ rule: Rule, _ members: [Int], _ value: Int, _ annotations: inout Annotations) {
+    private mutating func explainNoMatch(_ rule: Rule, _ members: [Int], _ value: Int, _ annotations: inout Annotations)
+    {
         let tags = tagProperties(members)
         if tape[value].kind == .object {
             for tagProperty in tags {
@@ -827,13 +902,17 @@ struct Evaluation {
                 if selected.isEmpty {
                     let choices = members.indices.compactMap { position -> String? in
                         guard let values = valuesByMember[position] else { return nil }
-                        return values.map(\.jsonText).joined(separator: "/") + " → " + alternativeName(members[position], position)
+                        return values.map(\.jsonText).joined(separator: "/") + " → "
+                            + alternativeName(members[position], position)
                     }
                     path.append(.key(tag - 1))
                     report(
                         rule, at: tag,
-                        message: "\(quoted(tag)) selects none of the oneOf alternatives (\(choices.joined(separator: ", ")))",
-                        expected: "one of " + members.indices.compactMap { valuesByMember[$0]?.map(\.jsonText).joined(separator: "/") }.joined(separator: ", "),
+                        message:
+                            "\(quoted(tag)) selects none of the oneOf alternatives (\(choices.joined(separator: ", ")))",
+                        expected: "one of "
+                            + members.indices.compactMap { valuesByMember[$0]?.map(\.jsonText).joined(separator: "/") }
+                            .joined(separator: ", "),
                         actual: quoted(tag))
                     path.removeLast()
                     return
@@ -852,7 +931,8 @@ struct Evaluation {
 
     private mutating func explainSeveralMatches(_ rule: Rule, _ members: [Int], _ matching: [Int], _ value: Int) {
         let names = matching.map { alternativeName(members[$0], $0) }
-        var message = "matches \(matching.count) of the \(members.count) oneOf alternatives (\(list(names))) but must match exactly one"
+        var message =
+            "matches \(matching.count) of the \(members.count) oneOf alternatives (\(list(names))) but must match exactly one"
         var reasons: [String] = []
         if tape[value].kind == .object {
             let tags = tagProperties(members)
@@ -862,9 +942,10 @@ struct Evaluation {
             }
             let unconstrained = matching.filter { !requiresSomething(members[$0]) }
             if unconstrained.count == matching.count {
-                reasons.append(matching.count == 2
-                    ? "neither \(names[0]) nor \(names[1]) requires any property, so both accept this body"
-                    : "none of them requires any property, so all accept this body")
+                reasons.append(
+                    matching.count == 2
+                        ? "neither \(names[0]) nor \(names[1]) requires any property, so both accept this body"
+                        : "none of them requires any property, so all accept this body")
             }
             let documented = Set(members.flatMap { documentedNames($0) })
             var undocumented: [String] = []
@@ -873,7 +954,8 @@ struct Evaluation {
                 if !documented.contains(name) { undocumented.append(JSONText.quote(name)) }
             }
             if !undocumented.isEmpty {
-                reasons.append("the body has properties no alternative documents: \(undocumented.joined(separator: ", "))")
+                reasons.append(
+                    "the body has properties no alternative documents: \(undocumented.joined(separator: ", "))")
             }
         }
         if !reasons.isEmpty { message += ": " + reasons.joined(separator: "; ") }
@@ -966,7 +1048,8 @@ struct Evaluation {
     }
 
     private func list(_ names: [String]) -> String {
-        names.count <= 2 ? names.joined(separator: " and ") : names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
+        names.count <= 2
+            ? names.joined(separator: " and ") : names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
     }
 
     // MARK: - Quiet evaluation
@@ -1047,7 +1130,9 @@ struct Evaluation {
             for (key, member) in document.members(of: value) {
                 let name = document.string(at: key)
                 seen.insert(name)
-                guard let entry = entries.last(where: { $0.key == name }), equals(member, entry.value) else { return false }
+                guard let entry = entries.last(where: { $0.key == name }), equals(member, entry.value) else {
+                    return false
+                }
             }
             return seen.count == Set(entries.map(\.key)).count
         default:
@@ -1073,13 +1158,18 @@ struct Evaluation {
     private mutating func report(
         _ rule: Rule, at value: Int, message: String, expected: String? = nil, actual: String? = nil
     ) {
-        report(check: .schema(rule.keyword), severity: .error, at: value, spec: rule.location, message: message, expected: expected, actual: actual)
+        report(
+            check: .schema(rule.keyword), severity: .error, at: value, spec: rule.location, message: message,
+            expected: expected, actual: actual)
     }
 
     private mutating func report(
-        keyword: String, at value: Int, spec: SourceLocation, message: String, expected: String? = nil, actual: String? = nil
+        keyword: String, at value: Int, spec: SourceLocation, message: String, expected: String? = nil,
+        actual: String? = nil
     ) {
-        report(check: .schema(keyword), severity: .error, at: value, spec: spec, message: message, expected: expected, actual: actual)
+        report(
+            check: .schema(keyword), severity: .error, at: value, spec: spec, message: message, expected: expected,
+            actual: actual)
     }
 
     mutating func report(
@@ -1098,4 +1188,3 @@ struct Evaluation {
                 message: message, expected: expected, actual: actual))
     }
 }
-

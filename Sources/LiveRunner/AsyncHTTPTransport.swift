@@ -17,14 +17,17 @@ public final class AsyncHTTPTransport: HTTPTransport {
     public let maxRedirects: Int
 
     /// Creates a transport with its own client.
-    public init(connectTimeout: Double = 5, readTimeout: Double = 10, maxBodyBytes: Int = 8 << 20, maxRedirects: Int = 5) {
+    public init(
+        connectTimeout: Double = 5, readTimeout: Double = 10, maxBodyBytes: Int = 8 << 20, maxRedirects: Int = 5
+    ) {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
         self.maxBodyBytes = maxBodyBytes
         self.maxRedirects = maxRedirects
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .milliseconds(Int64(connectTimeout * 1000)), read: .milliseconds(Int64(readTimeout * 1000))))
+            timeout: .init(
+                connect: .milliseconds(Int64(connectTimeout * 1000)), read: .milliseconds(Int64(readTimeout * 1000))))
         configuration.decompression = .disabled
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
@@ -40,7 +43,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
         _ body: (AsyncHTTPTransport) async throws -> Result
     ) async throws -> Result {
         let transport = AsyncHTTPTransport(
-            connectTimeout: connectTimeout, readTimeout: readTimeout, maxBodyBytes: maxBodyBytes, maxRedirects: maxRedirects)
+            connectTimeout: connectTimeout, readTimeout: readTimeout, maxBodyBytes: maxBodyBytes,
+            maxRedirects: maxRedirects)
         do {
             let result = try await body(transport)
             await transport.shutdown()
@@ -63,7 +67,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
             if Self.origin(of: next) != Self.origin(of: current.url) {
                 current.headers.removeAll { Redactor.isSensitiveHeader($0.name) }
             }
-            if response.status == 303 || ((response.status == 301 || response.status == 302) && current.method == "POST") {
+            if response.status == 303
+                || ((response.status == 301 || response.status == 302) && current.method == "POST")
+            {
                 current.method = "GET"
                 current.body = nil
             }
@@ -101,15 +107,20 @@ public final class AsyncHTTPTransport: HTTPTransport {
             }
             let headers = response.headers.map { HTTPHeader(name: $0.name, value: $0.value) }
             return HTTPResponse(
-                status: Int(response.status.code), headers: headers, body: body, isTruncated: truncated, url: request.url,
+                status: Int(response.status.code), headers: headers, body: body, isTruncated: truncated,
+                url: request.url,
                 elapsed: MonotonicClock.now - started)
         } catch let error as HTTPClientError {
             throw Self.map(error, url: request.url)
         } catch {
             let text = "\(error)"
-            if text.contains("connectionRefused") || text.contains("Connection refused") { throw .connectionRefused(request.url) }
+            if text.contains("connectionRefused") || text.contains("Connection refused") {
+                throw .connectionRefused(request.url)
+            }
             if text.lowercased().contains("reset") { throw .connectionReset(request.url) }
-            if text.lowercased().contains("timeout") || text.lowercased().contains("timed out") { throw .timedOut(request.url) }
+            if text.lowercased().contains("timeout") || text.lowercased().contains("timed out") {
+                throw .timedOut(request.url)
+            }
             throw .other("\(request.method) \(request.url): \(text)")
         }
     }
@@ -125,4 +136,3 @@ public final class AsyncHTTPTransport: HTTPTransport {
         }
     }
 }
-

@@ -27,7 +27,9 @@ public struct HTTPResponse: Sendable {
     /// Seconds from sending to the last byte.
     public var elapsed: Double
 
-    public init(status: Int, headers: [HTTPHeader], body: [UInt8], isTruncated: Bool = false, url: String, elapsed: Double) {
+    public init(
+        status: Int, headers: [HTTPHeader], body: [UInt8], isTruncated: Bool = false, url: String, elapsed: Double
+    ) {
         self.status = status
         self.headers = headers
         self.body = body

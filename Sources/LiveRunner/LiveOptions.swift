@@ -37,7 +37,8 @@ public struct LiveOptions: Sendable {
 
     public init(
         baseURL: String, token: String?, inputsJSON: String? = nil, kickoffs: Int = 1, concurrency: Int = 1,
-        pollInterval: Double = 0.25, timeout: Double = 60, resumeJSON: String? = nil, probes: Set<Probe> = Set(Probe.allCases),
+        pollInterval: Double = 0.25, timeout: Double = 60, resumeJSON: String? = nil,
+        probes: Set<Probe> = Set(Probe.allCases),
         isStrict: Bool = false, retries: Int = 3
     ) {
         var base = baseURL

@@ -35,7 +35,8 @@ public struct LiveResult: Sendable {
     public var isUnreachable: Bool
     /// Whether any contract, workflow or probe error was found.
     public var hasViolations: Bool {
-        exchanges.contains { $0.outcome.isFailed } || steps.contains { !$0.findings.filter { $0.severity == .error }.isEmpty }
+        exchanges.contains { $0.outcome.isFailed }
+            || steps.contains { !$0.findings.filter { $0.severity == .error }.isEmpty }
     }
     /// Whether a step could not run (transport, timeouts).
     public var hasErrors: Bool { steps.contains { $0.error != nil } }

@@ -31,7 +31,10 @@ public struct LiveRunner: Sendable {
         // GET /inputs first: it tells whether the target answers at all.
         let inputs = await exchange(step: "inputs", method: "GET", path: paths.inputs)
         if case .failure(let error) = inputs {
-            await state.add(step: LiveStep(group: "run", name: "reach the crew", findings: [], error: transportFinding(error, step: "inputs"), time: 0))
+            await state.add(
+                step: LiveStep(
+                    group: "run", name: "reach the crew", findings: [], error: transportFinding(error, step: "inputs"),
+                    time: 0))
             return await state.result(isUnreachable: error.isUnreachable)
         }
         let inputNames = (try? inputs.get()).map(Self.inputNames) ?? []
@@ -66,29 +69,47 @@ public struct LiveRunner: Sendable {
         let kickoff = await exchange(step: "kickoff \(number)", method: "POST", path: paths.kickoff, body: kickoffBody)
         guard case .success(let kickoffResponse) = kickoff else {
             if case .failure(let error) = kickoff {
-                await state.add(step: LiveStep(group: group, name: "kickoff", findings: [], error: transportFinding(error, step: "kickoff"), time: MonotonicClock.now - started))
+                await state.add(
+                    step: LiveStep(
+                        group: group, name: "kickoff", findings: [], error: transportFinding(error, step: "kickoff"),
+                        time: MonotonicClock.now - started))
             }
             return
         }
         guard let id = Self.string("kickoff_id", in: kickoffResponse.body) else {
-            await state.add(step: LiveStep(
-                group: group, name: "kickoff",
-                findings: [workflow("POST \(paths.kickoff) answered \(kickoffResponse.status) without a kickoff_id; the execution cannot be followed")],
-                time: MonotonicClock.now - started))
+            await state.add(
+                step: LiveStep(
+                    group: group, name: "kickoff",
+                    findings: [
+                        workflow(
+                            "POST \(paths.kickoff) answered \(kickoffResponse.status) without a kickoff_id; the execution cannot be followed"
+                        )
+                    ],
+                    time: MonotonicClock.now - started))
             return
         }
         await state.add(step: LiveStep(group: group, name: "kickoff", findings: [], time: MonotonicClock.now - started))
         let poll = await follow(id: id, number: number, paths: paths, started: started)
         // Running out of time (or of answers) stops the execution: the completion case is an error that says why.
-        await state.add(step: LiveStep(group: group, name: "completion", findings: [], error: poll.timeout ?? poll.transport, time: MonotonicClock.now - started))
+        await state.add(
+            step: LiveStep(
+                group: group, name: "completion", findings: [], error: poll.timeout ?? poll.transport,
+                time: MonotonicClock.now - started))
         await state.add(step: LiveStep(group: group, name: "status order", findings: poll.order, time: 0))
         await state.add(step: LiveStep(group: group, name: "progress", findings: poll.progress, time: 0))
-        await state.add(step: LiveStep(group: group, name: "result", findings: poll.result, skipped: poll.terminal == nil ? "the execution did not finish" : nil, time: 0))
+        await state.add(
+            step: LiveStep(
+                group: group, name: "result", findings: poll.result,
+                skipped: poll.terminal == nil ? "the execution did not finish" : nil, time: 0))
         if let resumeJSON = options.resumeJSON {
             let body = Self.fillExecutionID(resumeJSON, id: id)
-            let resume = await exchange(step: "resume \(number)", method: "POST", path: paths.resume, body: Array(body.utf8))
+            let resume = await exchange(
+                step: "resume \(number)", method: "POST", path: paths.resume, body: Array(body.utf8))
             if case .failure(let error) = resume {
-                await state.add(step: LiveStep(group: group, name: "resume", findings: [], error: transportFinding(error, step: "resume"), time: 0))
+                await state.add(
+                    step: LiveStep(
+                        group: group, name: "resume", findings: [], error: transportFinding(error, step: "resume"),
+                        time: 0))
             } else {
                 await state.add(step: LiveStep(group: group, name: "resume", findings: [], time: 0))
             }
@@ -120,10 +141,13 @@ public struct LiveRunner: Sendable {
         while true {
             if Task.isCancelled { return verdict }
             if MonotonicClock.now > deadline {
-                let failures = transportFailures > 0 ? "; the last \(transportFailures) polls got no answer: \(lastFailure?.description ?? "")" : ""
+                let failures =
+                    transportFailures > 0
+                    ? "; the last \(transportFailures) polls got no answer: \(lastFailure?.description ?? "")" : ""
                 verdict.timeout = Finding(
                     check: .timeout,
-                    message: "execution \(number) (\(id)) did not finish within \(Self.seconds(options.timeout)) (last status: \(lastState ?? "none")\(failures))",
+                    message:
+                        "execution \(number) (\(id)) did not finish within \(Self.seconds(options.timeout)) (last status: \(lastState ?? "none")\(failures))",
                     source: "execution \(number)", expected: "completed or error", actual: lastState ?? "no status")
                 return verdict
             }
@@ -142,22 +166,32 @@ public struct LiveRunner: Sendable {
                 }
             case .success(let answer):
                 transportFailures = 0
-                if let retry = answer.header("retry-after").flatMap(Double.init), answer.status == 429 || answer.status == 503 {
+                if let retry = answer.header("retry-after").flatMap(Double.init),
+                    answer.status == 429 || answer.status == 503
+                {
                     wait = min(max(retry, 0), 60)
                 }
                 guard answer.status == 200, let status = Self.statusState(answer.body) else { break }
                 let valid = answer.isValid
-                if let previous = lastState, previous != "running", status.state == "running" || (status.state != previous) {
+                if let previous = lastState, previous != "running",
+                    status.state == "running" || (status.state != previous)
+                {
                     if valid {
-                        verdict.order.append(workflow("execution \(number): status went from \(previous) back to \(status.state)"))
+                        verdict.order.append(
+                            workflow("execution \(number): status went from \(previous) back to \(status.state)"))
                     }
                 }
                 if valid, let completed = status.completedTasks {
                     if let last = lastCompleted, completed < last {
-                        verdict.progress.append(workflow("execution \(number): progress.completed_tasks went down from \(last) to \(completed)"))
+                        verdict.progress.append(
+                            workflow(
+                                "execution \(number): progress.completed_tasks went down from \(last) to \(completed)"))
                     }
                     if let total = status.totalTasks, completed > total {
-                        verdict.progress.append(workflow("execution \(number): progress.completed_tasks (\(completed)) exceeds total_tasks (\(total))"))
+                        verdict.progress.append(
+                            workflow(
+                                "execution \(number): progress.completed_tasks (\(completed)) exceeds total_tasks (\(total))"
+                            ))
                     }
                     lastCompleted = completed
                 }
@@ -216,29 +250,40 @@ public struct LiveRunner: Sendable {
             case .missingInputs:
                 name = "kickoff without inputs → 400/422"
                 guard hasInputs else {
-                    await state.add(step: LiveStep(group: "probes", name: name, findings: [], skipped: "GET /inputs names no inputs", time: 0))
+                    await state.add(
+                        step: LiveStep(
+                            group: "probes", name: name, findings: [], skipped: "GET /inputs names no inputs", time: 0))
                     continue
                 }
-                result = await exchange(step: "probe missing-inputs", method: "POST", path: paths.kickoff, body: Array("{\"inputs\":{}}".utf8))
-                let documented = spec.operation(named: "POST " + paths.kickoffTemplate)?.responses.compactMap { key -> Int? in
-                    if case .code(let code) = key.key, code == 400 || code == 422 { return code }
-                    return nil
-                } ?? []
+                result = await exchange(
+                    step: "probe missing-inputs", method: "POST", path: paths.kickoff,
+                    body: Array("{\"inputs\":{}}".utf8))
+                let documented =
+                    spec.operation(named: "POST " + paths.kickoffTemplate)?.responses.compactMap { key -> Int? in
+                        if case .code(let code) = key.key, code == 400 || code == 422 { return code }
+                        return nil
+                    } ?? []
                 expected = Set(documented.isEmpty ? [400, 422] : documented)
                 check = .statusCode
             }
             switch result {
             case .failure(let error):
-                await state.add(step: LiveStep(group: "probes", name: name, findings: [], error: transportFinding(error, step: probe.rawValue), time: MonotonicClock.now - started))
+                await state.add(
+                    step: LiveStep(
+                        group: "probes", name: name, findings: [], error: transportFinding(error, step: probe.rawValue),
+                        time: MonotonicClock.now - started))
             case .success(let answer):
                 var findings: [Finding] = []
                 if !expected.contains(answer.status) {
                     let want = expected.sorted().map(String.init).joined(separator: " or ")
-                    findings.append(Finding(
-                        check: check, message: "\(probe.explanation) was answered \(answer.status), expected \(want)",
-                        source: answer.source, expected: want, actual: String(answer.status)))
+                    findings.append(
+                        Finding(
+                            check: check,
+                            message: "\(probe.explanation) was answered \(answer.status), expected \(want)",
+                            source: answer.source, expected: want, actual: String(answer.status)))
                 }
-                await state.add(step: LiveStep(group: "probes", name: name, findings: findings, time: MonotonicClock.now - started))
+                await state.add(
+                    step: LiveStep(group: "probes", name: name, findings: findings, time: MonotonicClock.now - started))
             }
         }
     }
@@ -270,7 +315,8 @@ public struct LiveRunner: Sendable {
     ) async -> Result<CheckedResponse, TransportError> {
         var headers = [HTTPHeader(name: "Accept", value: "application/json")]
         switch token {
-        case .real: if let value = options.token { headers.append(HTTPHeader(name: "Authorization", value: "Bearer " + value)) }
+        case .real:
+            if let value = options.token { headers.append(HTTPHeader(name: "Authorization", value: "Bearer " + value)) }
         case .wrong: headers.append(HTTPHeader(name: "Authorization", value: "Bearer conform-wrong-token-0000"))
         case .none: break
         }
@@ -281,7 +327,9 @@ public struct LiveRunner: Sendable {
         var throttled: [(status: Int, wait: Double)] = []
         do {
             response = try await transport.send(request)
-            while let wait = retryDelay(after: response, attempt: throttled.count, waited: throttled.reduce(0) { $0 + $1.wait }) {
+            while let wait = retryDelay(
+                after: response, attempt: throttled.count, waited: throttled.reduce(0) { $0 + $1.wait })
+            {
                 throttled.append((response.status, wait))
                 try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
                 if Task.isCancelled { break }
@@ -299,34 +347,47 @@ public struct LiveRunner: Sendable {
         var outcome = checker.check(exchange, checksParameters: false)
         let isValid = !outcome.isFailed
         if response.isTruncated {
-            outcome.findings.append(Finding(
-                check: .transport, severity: .warning,
-                message: "the body was cut at \(response.body.count) bytes (the transport's limit); the rest was not read",
-                source: source, operation: outcome.operation, status: response.status))
+            outcome.findings.append(
+                Finding(
+                    check: .transport, severity: .warning,
+                    message:
+                        "the body was cut at \(response.body.count) bytes (the transport's limit); the rest was not read",
+                    source: source, operation: outcome.operation, status: response.status))
         }
         if !throttled.isEmpty {
             let answers = throttled.map { "\($0.status)" }.joined(separator: ", ")
             let waited = throttled.reduce(0) { $0 + $1.wait }
-            outcome.findings.append(Finding(
-                check: .transport, severity: .warning,
-                message: "\(method) \(path) was refused for now (\(answers)) and sent again \(throttled.count) time\(throttled.count == 1 ? "" : "s") after waiting \(Self.seconds(waited)) in all; this is its last answer",
-                source: source, operation: outcome.operation, status: response.status))
+            outcome.findings.append(
+                Finding(
+                    check: .transport, severity: .warning,
+                    message:
+                        "\(method) \(path) was refused for now (\(answers)) and sent again \(throttled.count) time\(throttled.count == 1 ? "" : "s") after waiting \(Self.seconds(waited)) in all; this is its last answer",
+                    source: source, operation: outcome.operation, status: response.status))
         }
         if response.status >= 500 {
-            outcome.findings.append(Finding(
-                check: .serverError, message: "\(method) \(path) answered \(response.status): the crew failed, so this step could not be checked",
-                source: source, operation: outcome.operation, status: response.status, expected: "a non-5xx answer", actual: String(response.status)))
+            outcome.findings.append(
+                Finding(
+                    check: .serverError,
+                    message:
+                        "\(method) \(path) answered \(response.status): the crew failed, so this step could not be checked",
+                    source: source, operation: outcome.operation, status: response.status, expected: "a non-5xx answer",
+                    actual: String(response.status)))
         }
         await state.add(exchange: LiveExchange(sequence: sequence, exchange: exchange, outcome: outcome, step: step))
         if let recorder { await recorder(exchange) }
-        return .success(CheckedResponse(status: response.status, body: response.body, headers: response.headers, source: source, isValid: isValid))
+        return .success(
+            CheckedResponse(
+                status: response.status, body: response.body, headers: response.headers, source: source,
+                isValid: isValid))
     }
 
     /// Seconds to wait before sending a request again that was answered `429` or `503`, or `nil` when it is not
     /// sent again: another status, retries used up, or the wait would pass `--timeout` in all.
     /// `Retry-After` is honoured in delta-seconds (capped at 60); without it (or as an HTTP date) the wait doubles from 1 s.
     private func retryDelay(after response: HTTPResponse, attempt: Int, waited: Double) -> Double? {
-        guard response.status == 429 || response.status == 503, attempt < options.retries, !Task.isCancelled else { return nil }
+        guard response.status == 429 || response.status == 503, attempt < options.retries, !Task.isCancelled else {
+            return nil
+        }
         let asked = response.header("retry-after").flatMap { Double($0.filter { !$0.isWhitespace }) }
         let wait = min(max(asked ?? Double(1 << min(attempt, 5)), 0), 60)
         return waited + wait <= options.timeout ? wait : nil
@@ -363,12 +424,13 @@ public struct LiveRunner: Sendable {
         } else {
             return nil
         }
-        let state: String = switch raw.lowercased() {
-        case "completed", "success", "succeeded", "finished": "completed"
-        case "error", "failed", "failure": "error"
-        case "running", "pending", "started", "queued": "running"
-        default: raw
-        }
+        let state: String =
+            switch raw.lowercased() {
+            case "completed", "success", "succeeded", "finished": "completed"
+            case "error", "failed", "failure": "error"
+            case "running", "pending", "started", "queued": "running"
+            default: raw
+            }
         var completed: Int?
         var total: Int?
         if let progress = fields["progress"], document.tape[progress].kind == .object {
@@ -383,7 +445,8 @@ public struct LiveRunner: Sendable {
         }
         let hasResult = fields["result"].map { document.tape[$0].kind != .null } ?? false
         let hasError = fields["error"].map { document.tape[$0].kind != .null } ?? false
-        return StatusState(state: state, completedTasks: completed, totalTasks: total, hasResult: hasResult, hasError: hasError)
+        return StatusState(
+            state: state, completedTasks: completed, totalTasks: total, hasResult: hasResult, hasError: hasError)
     }
 
     static func string(_ name: String, in body: [UInt8]) -> String? {
@@ -395,16 +458,22 @@ public struct LiveRunner: Sendable {
     }
 
     static func inputNames(_ response: CheckedResponse) -> [String] {
-        guard let document = try? JSONDocument(bytes: response.body), document.tape.first?.kind == .object else { return [] }
+        guard let document = try? JSONDocument(bytes: response.body), document.tape.first?.kind == .object else {
+            return []
+        }
         for (key, value) in document.members(of: 0) where document.string(at: key) == "inputs" {
-            return document.elements(of: value).compactMap { document.tape[$0].kind == .string ? document.string(at: $0) : nil }
+            return document.elements(of: value).compactMap {
+                document.tape[$0].kind == .string ? document.string(at: $0) : nil
+            }
         }
         return []
     }
 
     /// `{"name": "conform placeholder for name", …}`.
     static func placeholders(_ names: [String]) -> String {
-        "{" + names.map { "\(JSONText.quote($0)):\(JSONText.quote("conform placeholder for " + $0))" }.joined(separator: ",") + "}"
+        "{"
+            + names.map { "\(JSONText.quote($0)):\(JSONText.quote("conform placeholder for " + $0))" }.joined(
+                separator: ",") + "}"
     }
 
     static func fillExecutionID(_ json: String, id: String) -> String {
@@ -418,7 +487,8 @@ public struct LiveRunner: Sendable {
         var out = ""
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
@@ -481,7 +551,7 @@ actor RunState {
     func add(step: LiveStep) { steps.append(step) }
 
     func result(isUnreachable: Bool) -> LiveResult {
-        LiveResult(exchanges: exchanges.sorted { $0.sequence < $1.sequence }, steps: steps, isUnreachable: isUnreachable)
+        LiveResult(
+            exchanges: exchanges.sorted { $0.sequence < $1.sequence }, steps: steps, isUnreachable: isUnreachable)
     }
 }
-

@@ -54,7 +54,8 @@ public struct CrewConfiguration: Sendable {
 
     public init(
         token: String, taskSeconds: Double = 0.2, tasks: [String] = ["research_task", "analysis_task", "writing_task"],
-        inputs: [String] = ["topic", "audience"], drifts: Set<Drift> = [], slowDelay: Double = 3, pathPrefix: String = ""
+        inputs: [String] = ["topic", "audience"], drifts: Set<Drift> = [], slowDelay: Double = 3,
+        pathPrefix: String = ""
     ) {
         self.token = token
         self.taskSeconds = taskSeconds
@@ -111,14 +112,18 @@ public actor CrewSimulator {
         }
         switch (request.method, path) {
         case ("GET", "/inputs"):
-            return json(configuration.drifts.contains(.undocumentedStatus) ? 202 : 200, ["inputs": .array(configuration.inputs.map { .string($0) })])
+            return json(
+                configuration.drifts.contains(.undocumentedStatus) ? 202 : 200,
+                ["inputs": .array(configuration.inputs.map { .string($0) })])
         case ("POST", "/kickoff"):
             return kickoff(request.body)
         case ("POST", "/resume"):
             return resume(request.body)
         case ("GET", _) where path.hasPrefix("/status/"):
             var answer = status(String(path.dropFirst("/status/".count)))
-            if configuration.drifts.contains(.echoToken), answer.status == 200, let authorization = request.authorization {
+            if configuration.drifts.contains(.echoToken), answer.status == 200,
+                let authorization = request.authorization
+            {
                 answer = echo(authorization, in: answer)
             }
             return answer
@@ -140,15 +145,19 @@ public actor CrewSimulator {
         for (key, value) in document.members(of: 0) where document.string(at: key) == "inputs" {
             guard document.tape[value].kind == .object else { break }
             for (name, input) in document.members(of: value) {
-                inputs[document.string(at: name)] = document.tape[input].kind == .string ? document.string(at: input) : document.jsonText(at: input, limit: 1000)
+                inputs[document.string(at: name)] =
+                    document.tape[input].kind == .string
+                    ? document.string(at: input) : document.jsonText(at: input, limit: 1000)
             }
         }
         let missing = configuration.inputs.filter { inputs[$0] == nil }
         if !missing.isEmpty {
-            return json(422, [
-                "error": .string("Validation Error"), "message": .string("Required inputs are missing"),
-                "details": .object(["missing_inputs": .array(missing.map { .string($0) })]),
-            ])
+            return json(
+                422,
+                [
+                    "error": .string("Validation Error"), "message": .string("Required inputs are missing"),
+                    "details": .object(["missing_inputs": .array(missing.map { .string($0) })]),
+                ])
         }
         let id = configuration.drifts.contains(.kickoffUUID) ? "run-42" : nextUUID()
         executions[id] = Execution(inputs: inputs, started: clock())
@@ -161,7 +170,9 @@ public actor CrewSimulator {
         }
         var fields: [String: String] = [:]
         for (key, value) in document.members(of: 0) {
-            fields[document.string(at: key)] = document.tape[value].kind == .string ? document.string(at: value) : document.jsonText(at: value, limit: 100)
+            fields[document.string(at: key)] =
+                document.tape[value].kind == .string
+                ? document.string(at: value) : document.jsonText(at: value, limit: 100)
         }
         for required in ["execution_id", "task_id", "human_feedback", "is_approve"] where fields[required] == nil {
             return error(400, "Bad Request", "Missing field \(required)")
@@ -171,10 +182,12 @@ public actor CrewSimulator {
         }
         executions[id]?.resumed = true
         let approved = fields["is_approve"] == "true"
-        return json(200, [
-            "status": .string(approved ? "resumed" : "retrying"),
-            "message": .string(approved ? "Execution resumed" : "Task will be retried with the feedback"),
-        ])
+        return json(
+            200,
+            [
+                "status": .string(approved ? "resumed" : "retrying"),
+                "message": .string(approved ? "Execution resumed" : "Task will be retried with the feedback"),
+            ])
     }
 
     private func status(_ id: String) -> MockResponse {
@@ -213,26 +226,36 @@ public actor CrewSimulator {
                 "progress": .object(["completed_tasks": .int(completed), "total_tasks": .int(total)]),
             ]
             if drifts.contains(.platformShape) {
-                body = ["state": .string("RUNNING"), "last_step": .object(["task": .string(configuration.tasks[min(completed, total - 1)])])]
+                body = [
+                    "state": .string("RUNNING"),
+                    "last_step": .object(["task": .string(configuration.tasks[min(completed, total - 1)])]),
+                ]
             }
         } else if failing {
             execution.sawTerminal = true
             body = [
-                "status": .string("error"), "error": .string("Task \(configuration.tasks[0]) failed: an input asked to fail"),
+                "status": .string("error"),
+                "error": .string("Task \(configuration.tasks[0]) failed: an input asked to fail"),
                 "execution_time": .double(elapsed),
             ]
-            if drifts.contains(.platformShape) { body = ["state": .string("FAILED"), "result": .string("an input asked to fail")] }
+            if drifts.contains(.platformShape) {
+                body = ["state": .string("FAILED"), "result": .string("an input asked to fail")]
+            }
         } else {
             execution.sawTerminal = true
             let tasks: [MockValue] = configuration.tasks.map { task in
                 .object([
-                    "task_id": .string(task), "output": .string("Output of \(task) for \(execution.inputs["topic"] ?? "the topic")"),
+                    "task_id": .string(task),
+                    "output": .string("Output of \(task) for \(execution.inputs["topic"] ?? "the topic")"),
                     "agent": .string("Agent"), "execution_time": .double(configuration.taskSeconds),
                 ])
             }
             body = [
                 "status": .string(drifts.contains(.statusEnum) ? "finished" : "completed"),
-                "result": .object(["output": .string("Final report on \(execution.inputs["topic"] ?? "the topic")"), "tasks": .array(tasks)]),
+                "result": .object([
+                    "output": .string("Final report on \(execution.inputs["topic"] ?? "the topic")"),
+                    "tasks": .array(tasks),
+                ]),
                 "execution_time": drifts.contains(.wrongType) ? .string("108.5") : .double(elapsed),
             ]
             if drifts.contains(.missingField) { body["result"] = nil }
@@ -251,7 +274,9 @@ public actor CrewSimulator {
     /// With `echo-token`: the caller's `Authorization` value as an `echo` property, and as `execution_time` of
     /// a finished execution (a string where a number belongs, so that findings quote it).
     private func echo(_ authorization: String, in response: MockResponse) -> MockResponse {
-        guard let document = try? JSONDocument(bytes: response.body), document.tape.first?.kind == .object else { return response }
+        guard let document = try? JSONDocument(bytes: response.body), document.tape.first?.kind == .object else {
+            return response
+        }
         var body: [String: MockValue] = [:]
         for (key, value) in document.members(of: 0) {
             body[document.string(at: key)] = .raw(document.jsonText(at: value, limit: Int.max))
@@ -307,7 +332,9 @@ enum MockValue: Sendable {
         case .double(let value): JSONNumber(value.rounded(toPlaces: 3))?.text ?? "0"
         case .array(let values): "[" + values.map(\.json).joined(separator: ",") + "]"
         case .object(let members):
-            "{" + members.keys.sorted().map { JSONText.quote($0) + ":" + (members[$0]?.json ?? "null") }.joined(separator: ",") + "}"
+            "{"
+                + members.keys.sorted().map { JSONText.quote($0) + ":" + (members[$0]?.json ?? "null") }.joined(
+                    separator: ",") + "}"
         }
     }
 }

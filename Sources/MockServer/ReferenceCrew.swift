@@ -45,7 +45,8 @@ public final class ReferenceCrew: Sendable {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             responder: responder,
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "conform-reference-crew"),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "conform-reference-crew"),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
@@ -80,4 +81,3 @@ public final class ReferenceCrew: Sendable {
         try await task.value
     }
 }
-

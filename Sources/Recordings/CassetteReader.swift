@@ -10,14 +10,18 @@ struct CassetteReader {
     /// Decodes one line (pure: runs on any thread).
     func decode(line bytes: [UInt8], number: Int) -> RecordingEvent? {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
-        return entry(bytes, number: number, source: "\(path):\(number)", start: SourceLocation(file: path, line: number, column: 1))
+        return entry(
+            bytes, number: number, source: "\(path):\(number)",
+            start: SourceLocation(file: path, line: number, column: 1))
     }
 
     /// The finding for a line longer than the limit.
     func tooLong(number: Int, length: Int) -> RecordingEvent {
-        .problem(Finding(
-            check: .json, message: "entry is \(length) bytes long, more than the limit of \(limits.maxLineBytes) bytes; skipped",
-            location: SourceLocation(file: path, line: number, column: 1), source: "\(path):\(number)"))
+        .problem(
+            Finding(
+                check: .json,
+                message: "entry is \(length) bytes long, more than the limit of \(limits.maxLineBytes) bytes; skipped",
+                location: SourceLocation(file: path, line: number, column: 1), source: "\(path):\(number)"))
     }
 
     private func entry(_ bytes: [UInt8], number: Int, source: String, start: SourceLocation) -> RecordingEvent? {
@@ -25,40 +29,51 @@ struct CassetteReader {
         do {
             document = try JSONDocument(bytes: bytes, limits: JSONLimits(maxDepth: limits.maxDepth))
         } catch {
-            return .problem(Finding(
-                check: .json, message: "entry is not well-formed JSON: \(error.message) (byte offset \(error.offset) of the line)",
-                location: SourceLocation(file: path, line: number, column: error.column), source: source))
+            return .problem(
+                Finding(
+                    check: .json,
+                    message:
+                        "entry is not well-formed JSON: \(error.message) (byte offset \(error.offset) of the line)",
+                    location: SourceLocation(file: path, line: number, column: error.column), source: source))
         }
         let request = document.member("request", of: 0)
         let response = document.member("response", of: 0)
         guard let response, let status = document.intValue(document.member("status", of: response)) else {
-            return .problem(Finding(
-                check: .json, message: "entry has no response.status; skipped", location: start, source: source))
+            return .problem(
+                Finding(
+                    check: .json, message: "entry has no response.status; skipped", location: start, source: source))
         }
         guard let method = document.stringValue(document.member("method", of: request)),
             let url = document.stringValue(document.member("url", of: request))
         else {
-            return .problem(Finding(
-                check: .json, message: "entry has no request.method and request.url; skipped", location: start,
-                source: source))
+            return .problem(
+                Finding(
+                    check: .json, message: "entry has no request.method and request.url; skipped", location: start,
+                    source: source))
         }
         var body = HTTPBody.none
         if let value = document.member("body", of: response) {
             body = .parsedJSON(document, index: value, file: path, line: number)
         } else if let text = document.stringValue(document.member("text", of: response)) {
-            body = .bytes(Array(text.utf8), location: location(of: document.member("text", of: response), in: document, line: number))
+            body = .bytes(
+                Array(text.utf8),
+                location: location(of: document.member("text", of: response), in: document, line: number))
         } else if let encoded = document.stringValue(document.member("base64", of: response)) {
             guard let decoded = Base64.decode(encoded) else {
-                return .problem(Finding(
-                    check: .json, message: "response.base64 is not valid base64; skipped", location: start, source: source))
+                return .problem(
+                    Finding(
+                        check: .json, message: "response.base64 is not valid base64; skipped", location: start,
+                        source: source))
             }
-            body = .bytes(decoded, location: location(of: document.member("base64", of: response), in: document, line: number))
+            body = .bytes(
+                decoded, location: location(of: document.member("base64", of: response), in: document, line: number))
         }
-        return .exchange(HTTPExchange(
-            source: source, location: start, method: method.uppercased(), url: url,
-            requestHeaders: document.headers(document.member("headers", of: request)), status: status,
-            responseHeaders: document.headers(document.member("headers", of: response)), body: body,
-            elapsedMilliseconds: document.doubleValue(document.member("elapsed_ms", of: 0))))
+        return .exchange(
+            HTTPExchange(
+                source: source, location: start, method: method.uppercased(), url: url,
+                requestHeaders: document.headers(document.member("headers", of: request)), status: status,
+                responseHeaders: document.headers(document.member("headers", of: response)), body: body,
+                elapsedMilliseconds: document.doubleValue(document.member("elapsed_ms", of: 0))))
     }
 
     private func location(of index: Int?, in document: JSONDocument, line: Int) -> SourceLocation? {
@@ -67,4 +82,3 @@ struct CassetteReader {
         return SourceLocation(file: path, line: line, column: column)
     }
 }
-

@@ -34,21 +34,26 @@ struct HARReader {
         let document: JSONDocument
         do {
             document = try JSONDocument(
-                bytes: Array(UnsafeBufferPointer(rebasing: file.bytes[range])), limits: JSONLimits(maxDepth: limits.maxDepth))
+                bytes: Array(UnsafeBufferPointer(rebasing: file.bytes[range])),
+                limits: JSONLimits(maxDepth: limits.maxDepth))
         } catch {
-            return .problem(Finding(
-                check: .json, message: "entry \(number + 1) is not well-formed JSON: \(error.message)",
-                location: file.location(range.lowerBound + error.offset), source: source))
+            return .problem(
+                Finding(
+                    check: .json, message: "entry \(number + 1) is not well-formed JSON: \(error.message)",
+                    location: file.location(range.lowerBound + error.offset), source: source))
         }
-        return entry(document, source: source, start: file.location(range.lowerBound), offset: range.lowerBound, locate: file.location)
+        return entry(
+            document, source: source, start: file.location(range.lowerBound), offset: range.lowerBound,
+            locate: file.location)
     }
 
     /// The finding for a file that ends inside `log.entries`.
     func truncated(at offset: Int, complete: Int, in file: SharedFile) -> RecordingEvent {
-        .problem(Finding(
-            check: .json,
-            message: "the file ends inside log.entries (truncated after \(complete) complete entries)",
-            location: file.location(offset), source: "\(path)#\(complete + 1)"))
+        .problem(
+            Finding(
+                check: .json,
+                message: "the file ends inside log.entries (truncated after \(complete) complete entries)",
+                location: file.location(offset), source: "\(path)#\(complete + 1)"))
     }
 
     private func entry(
@@ -60,15 +65,21 @@ struct HARReader {
         guard let method = document.stringValue(document.member("method", of: request)),
             let url = document.stringValue(document.member("url", of: request))
         else {
-            return .problem(Finding(check: .json, message: "entry has no request.method and request.url; skipped", location: start, source: source))
+            return .problem(
+                Finding(
+                    check: .json, message: "entry has no request.method and request.url; skipped", location: start,
+                    source: source))
         }
         guard let status = document.intValue(document.member("status", of: response)) else {
-            return .problem(Finding(check: .json, message: "entry has no response.status; skipped", location: start, source: source))
+            return .problem(
+                Finding(check: .json, message: "entry has no response.status; skipped", location: start, source: source)
+            )
         }
         if status == 0 {
-            return .problem(Finding(
-                check: .json, severity: .warning, message: "entry has status 0 (no response was recorded); skipped",
-                location: start, source: source))
+            return .problem(
+                Finding(
+                    check: .json, severity: .warning, message: "entry has status 0 (no response was recorded); skipped",
+                    location: start, source: source))
         }
         var headers = document.headers(document.member("headers", of: response))
         let content = document.member("content", of: response)
@@ -82,17 +93,22 @@ struct HARReader {
             let place = locate(offset + Int(document.tape[textIndex].start) - 1)
             if document.stringValue(document.member("encoding", of: content)) == "base64" {
                 guard let decoded = Base64.decode(document.string(at: textIndex)) else {
-                    return .problem(Finding(check: .json, message: "content.text is not valid base64; skipped", location: place, source: source))
+                    return .problem(
+                        Finding(
+                            check: .json, message: "content.text is not valid base64; skipped", location: place,
+                            source: source))
                 }
                 body = .bytes(decoded, location: place)
             } else {
                 body = .bytes(document.decodedBytes(at: textIndex), location: place)
             }
         }
-        return .exchange(HTTPExchange(
-            source: source, location: start, method: method.uppercased(), url: url,
-            requestHeaders: document.headers(document.member("headers", of: request)), status: status,
-            responseHeaders: headers, body: body, elapsedMilliseconds: document.doubleValue(document.member("time", of: 0))))
+        return .exchange(
+            HTTPExchange(
+                source: source, location: start, method: method.uppercased(), url: url,
+                requestHeaders: document.headers(document.member("headers", of: request)), status: status,
+                responseHeaders: headers, body: body,
+                elapsedMilliseconds: document.doubleValue(document.member("time", of: 0))))
     }
 }
 
@@ -171,7 +187,9 @@ struct EntryScanner {
             case UInt8(ascii: ":"):
                 pendingKey = lastString
             case UInt8(ascii: "{"), UInt8(ascii: "["):
-                if let depthOfEntries = entriesDepth, depth == depthOfEntries, elementStart == nil { elementStart = index }
+                if let depthOfEntries = entriesDepth, depth == depthOfEntries, elementStart == nil {
+                    elementStart = index
+                }
                 if depth == 1, let key = pendingKey { keyAtDepthOne = key }
                 // Entering log.entries: root object (depth 1) → "log" object (depth 2) → "entries" array.
                 if byte == UInt8(ascii: "["), entriesDepth == nil, depth == 2,
@@ -208,7 +226,9 @@ struct EntryScanner {
             case 0x20, 0x0A, 0x0D, 0x09:
                 break
             default:
-                if let depthOfEntries = entriesDepth, depth == depthOfEntries, elementStart == nil { elementStart = index }
+                if let depthOfEntries = entriesDepth, depth == depthOfEntries, elementStart == nil {
+                    elementStart = index
+                }
             }
             index += 1
         }

@@ -10,7 +10,9 @@ public struct RecordingLimits: Sendable {
     public var maxDepth: Int
 
     /// Creates limits.
-    public init(maxLineBytes: Int = 64 << 20, maxFileBytes: Int = 4 << 30, maxBodyBytes: Int = 64 << 20, maxDepth: Int = 512) {
+    public init(
+        maxLineBytes: Int = 64 << 20, maxFileBytes: Int = 4 << 30, maxBodyBytes: Int = 64 << 20, maxDepth: Int = 512
+    ) {
         self.maxLineBytes = maxLineBytes
         self.maxFileBytes = maxFileBytes
         self.maxBodyBytes = maxBodyBytes

@@ -21,19 +21,25 @@ public struct RecordingSet: Sendable {
 
     /// Every recording file under `paths` (directories walked recursively, in name order), with its kind.
     /// Named files must exist; in directories, files of unknown kinds are left out.
-    public func files(_ paths: [String], bodiesAllowed: Bool) throws(RecordingError) -> [(path: String, kind: RecordingKind)] {
+    public func files(_ paths: [String], bodiesAllowed: Bool) throws(RecordingError) -> [(
+        path: String, kind: RecordingKind
+    )] {
         var result: [(String, RecordingKind)] = []
         for path in paths {
             if FileBytes.isDirectory(path) {
                 for file in DirectoryWalk.files(under: path) {
-                    if let kind = kind(of: file, bodiesAllowed: bodiesAllowed, named: false) { result.append((file, kind)) }
+                    if let kind = kind(of: file, bodiesAllowed: bodiesAllowed, named: false) {
+                        result.append((file, kind))
+                    }
                 }
             } else {
                 guard FileBytes.exists(path) else { throw .unreadable(.missing(path: path)) }
                 guard let kind = kind(of: path, bodiesAllowed: bodiesAllowed, named: true) else {
                     throw .unknownKind(
                         path: path,
-                        reason: "cannot tell what this file holds: expected .har, .jsonl, a VCR .yaml cassette, or a body .json with --operation and --status")
+                        reason:
+                            "cannot tell what this file holds: expected .har, .jsonl, a VCR .yaml cassette, or a body .json with --operation and --status"
+                    )
                 }
                 result.append((path, kind))
             }
@@ -53,7 +59,9 @@ public struct RecordingSet: Sendable {
 
     /// Splits a recording into units that decode independently, in batches of about `batchBytes`:
     /// the sequential part (finding lines or entries) stays cheap, and the decoding can run on every core.
-    public func units(_ path: String, kind: RecordingKind, batchBytes: Int = 1 << 20) throws(RecordingError) -> RecordingUnits {
+    public func units(_ path: String, kind: RecordingKind, batchBytes: Int = 1 << 20) throws(RecordingError)
+        -> RecordingUnits
+    {
         try RecordingUnits(path: path, kind: kind, limits: limits, batchBytes: batchBytes)
     }
 
@@ -66,7 +74,9 @@ public struct RecordingSet: Sendable {
         }
         if lower.hasSuffix(".json") {
             let head = Self.head(path)
-            if head.contains("\"log\"") && (head.contains("\"entries\"") || head.contains("\"version\"") || head.contains("\"creator\"")) {
+            if head.contains("\"log\"")
+                && (head.contains("\"entries\"") || head.contains("\"version\"") || head.contains("\"creator\""))
+            {
                 return .har
             }
             return bodiesAllowed ? .body : nil

@@ -18,7 +18,8 @@ public struct RecordingUnit: Sendable {
         switch payload {
         case .line(let reader, let number, let bytes): reader.decode(line: bytes, number: number)
         case .longLine(let reader, let number, let length): reader.tooLong(number: number, length: length)
-        case .harEntry(let reader, let number, let range, let file): reader.decode(entry: number, range: range, in: file)
+        case .harEntry(let reader, let number, let range, let file):
+            reader.decode(entry: number, range: range, in: file)
         case .harTruncated(let reader, let offset, let complete, let file):
             reader.truncated(at: offset, complete: complete, in: file)
         case .decoded(let event): event
@@ -110,7 +111,8 @@ public final class RecordingUnits {
             let found = next + entries.count
             if scanner.isFinished {
                 if let truncatedAt = scanner.truncatedAt {
-                    batch.append(RecordingUnit(payload: .harTruncated(reader, offset: truncatedAt, complete: found, file: file)))
+                    batch.append(
+                        RecordingUnit(payload: .harTruncated(reader, offset: truncatedAt, complete: found, file: file)))
                 }
                 source = nil
             } else {

@@ -13,7 +13,11 @@ public enum FindingRenderer {
     /// The text line of a finding: `file:line:column: severity: message (spec file:line:column) [check-id]`.
     public static func text(_ finding: Finding) -> String {
         var text = ""
-        if let location = finding.location { text += "\(location): " } else if let source = finding.source { text += "\(source): " }
+        if let location = finding.location {
+            text += "\(location): "
+        } else if let source = finding.source {
+            text += "\(source): "
+        }
         text += "\(finding.severity.rawValue): \(finding.message)"
         if let spec = finding.spec, finding.check != .spec, spec != finding.location { text += " (spec \(spec))" }
         return text + " [\(finding.check)]"
@@ -34,8 +38,9 @@ public enum FindingRenderer {
             ("expected", optional(finding.expected)),
             ("actual", optional(finding.actual)),
         ]
-        if finding.source == nil, finding.location != nil, finding.spec == nil, finding.check == .spec
-            || finding.check == .example
+        if finding.source == nil, finding.location != nil, finding.spec == nil,
+            finding.check == .spec
+                || finding.check == .example
         {
             fields[7].1 = optional(finding.location?.description)
         }

@@ -21,7 +21,9 @@ public struct ReportBuilder: Sendable {
         /// Names start with a status; compare statuses numerically (`default` last).
         private var sortableName: String {
             let first = name.split(separator: " ").first.map(String.init) ?? name
-            if let code = Int(first) { return String(repeating: "0", count: max(0, 6 - first.count)) + String(code) + name }
+            if let code = Int(first) {
+                return String(repeating: "0", count: max(0, 6 - first.count)) + String(code) + name
+            }
             return "999999" + name
         }
     }

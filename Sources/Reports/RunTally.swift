@@ -39,7 +39,9 @@ public struct RunTally: Sendable {
     public var table: String {
         TextTable(
             header: ["OPERATION", "STATUS", "EXCHANGES", "PASSED", "FAILED"],
-            rows: sortedRows.map { [$0.operation, $0.status, String($0.exchanges), String($0.passed), String($0.failed)] }
+            rows: sortedRows.map {
+                [$0.operation, $0.status, String($0.exchanges), String($0.passed), String($0.failed)]
+            }
         ).rendered
     }
 }

@@ -64,7 +64,8 @@ enum MintlifyPage {
                 if lineIndex > open && lineIndex < close { text.append(contentsOf: content) }
                 text.append(UInt8(ascii: "\n"))
             }
-            result.append(Block(info: info, text: text, location: SourceLocation(file: file, line: open + 1, column: 1)))
+            result.append(
+                Block(info: info, text: text, location: SourceLocation(file: file, line: open + 1, column: 1)))
             index = close + 1
         }
         return result
@@ -102,9 +103,11 @@ enum MintlifyPage {
             if paths[converted.path] == nil { pathOrder.append((converted.path, converted.pathLocation)) }
             paths[converted.path, default: []].append(converted.operation)
             for section in root["components"]?.entries ?? [] {
-                for item in section.value.entries ?? [] where !(components[section.key] ?? []).contains(where: { $0.key == item.key }) {
+                for item in section.value.entries ?? []
+                where !(components[section.key] ?? []).contains(where: { $0.key == item.key }) {
                     let value = section.key == "schemas" ? convertSchema(item.value) : item.value
-                    components[section.key, default: []].append(.init(key: item.key, keyLocation: item.keyLocation, value: value))
+                    components[section.key, default: []].append(
+                        .init(key: item.key, keyLocation: item.keyLocation, value: value))
                 }
             }
         }
@@ -130,7 +133,9 @@ enum MintlifyPage {
                 top))
         if !components.isEmpty {
             let order = ["schemas", "responses", "parameters", "securitySchemes"]
-            let keys = components.keys.sorted { (order.firstIndex(of: $0) ?? 99, $0) < (order.firstIndex(of: $1) ?? 99, $1) }
+            let keys = components.keys.sorted {
+                (order.firstIndex(of: $0) ?? 99, $0) < (order.firstIndex(of: $1) ?? 99, $1)
+            }
             root.append(entry("components", .object(keys.map { entry($0, .object(components[$0] ?? []), top) }), top))
         }
         return DocumentNode(.object(root), at: top)
@@ -143,7 +148,9 @@ enum MintlifyPage {
         return nil
     }
 
-    private static func entry(_ key: String, _ value: DocumentNode.Value, _ location: SourceLocation) -> DocumentNode.Entry {
+    private static func entry(_ key: String, _ value: DocumentNode.Value, _ location: SourceLocation)
+        -> DocumentNode.Entry
+    {
         DocumentNode.Entry(key: key, keyLocation: location, value: DocumentNode(value, at: location))
     }
 
@@ -182,7 +189,8 @@ enum MintlifyPage {
             }
             if !scheme.isEmpty {
                 schemes.append(entry(name, .object(scheme), requirement.location))
-                security.append(DocumentNode(.object([entry(name, .array([]), requirement.location)]), at: requirement.location))
+                security.append(
+                    DocumentNode(.object([entry(name, .array([]), requirement.location)]), at: requirement.location))
             }
         }
         if request?["security"] != nil {
@@ -192,9 +200,12 @@ enum MintlifyPage {
         for place in ["path", "query", "header", "cookie"] {
             for parameter in request?["parameters"]?[place]?.entries ?? [] {
                 let alternatives = parameter.value["schema"]?.elements ?? []
-                var schemaNode = alternatives.count == 1 ? alternatives[0] : DocumentNode(.object([]), at: parameter.keyLocation)
+                var schemaNode =
+                    alternatives.count == 1 ? alternatives[0] : DocumentNode(.object([]), at: parameter.keyLocation)
                 if alternatives.count > 1 {
-                    schemaNode = DocumentNode(.object([entry("oneOf", .array(alternatives), parameter.keyLocation)]), at: parameter.keyLocation)
+                    schemaNode = DocumentNode(
+                        .object([entry("oneOf", .array(alternatives), parameter.keyLocation)]),
+                        at: parameter.keyLocation)
                 }
                 let isRequired = schemaNode["required"]?.bool ?? (place == "path")
                 var fields: [DocumentNode.Entry] = [
@@ -203,7 +214,9 @@ enum MintlifyPage {
                     entry("required", .bool(isRequired), parameter.keyLocation),
                 ]
                 if let description = schemaNode.entry("description") { fields.append(description) }
-                fields.append(DocumentNode.Entry(key: "schema", keyLocation: parameter.keyLocation, value: convertSchema(schemaNode)))
+                fields.append(
+                    DocumentNode.Entry(
+                        key: "schema", keyLocation: parameter.keyLocation, value: convertSchema(schemaNode)))
                 parameters.append(DocumentNode(.object(fields), at: parameter.keyLocation))
             }
         }
@@ -213,10 +226,17 @@ enum MintlifyPage {
             var isRequired = false
             for media in mediaTypes {
                 isRequired = isRequired || media.value["required"]?.bool == true
-                content.append(DocumentNode.Entry(key: media.key, keyLocation: media.keyLocation, value: convertMedia(media.value)))
+                content.append(
+                    DocumentNode.Entry(key: media.key, keyLocation: media.keyLocation, value: convertMedia(media.value))
+                )
             }
             operation.append(
-                entry("requestBody", .object([entry("required", .bool(isRequired), body.location), entry("content", .object(content), body.location)]), body.location))
+                entry(
+                    "requestBody",
+                    .object([
+                        entry("required", .bool(isRequired), body.location),
+                        entry("content", .object(content), body.location),
+                    ]), body.location))
         }
         var responses: [DocumentNode.Entry] = []
         for status in endpoint["response"]?.entries ?? [] {
@@ -228,7 +248,9 @@ enum MintlifyPage {
                     continue
                 }
                 if let text = media.value.entry("description") { description = description ?? text.value }
-                content.append(DocumentNode.Entry(key: media.key, keyLocation: media.keyLocation, value: convertMedia(media.value)))
+                content.append(
+                    DocumentNode.Entry(key: media.key, keyLocation: media.keyLocation, value: convertMedia(media.value))
+                )
             }
             var response: [DocumentNode.Entry] = [
                 DocumentNode.Entry(
@@ -236,12 +258,17 @@ enum MintlifyPage {
                     value: description ?? DocumentNode(.string(""), at: status.keyLocation))
             ]
             if !content.isEmpty { response.append(entry("content", .object(content), status.keyLocation)) }
-            responses.append(DocumentNode.Entry(key: status.key, keyLocation: status.keyLocation, value: DocumentNode(.object(response), at: status.value.location)))
+            responses.append(
+                DocumentNode.Entry(
+                    key: status.key, keyLocation: status.keyLocation,
+                    value: DocumentNode(.object(response), at: status.value.location)))
         }
         operation.append(entry("responses", .object(responses), endpoint["response"]?.location ?? location))
         return ConvertedEndpoint(
             path: path, pathLocation: endpoint.entry("path")?.keyLocation ?? location,
-            operation: DocumentNode.Entry(key: method, keyLocation: endpoint.entry("method")?.keyLocation ?? location, value: DocumentNode(.object(operation), at: location)),
+            operation: DocumentNode.Entry(
+                key: method, keyLocation: endpoint.entry("method")?.keyLocation ?? location,
+                value: DocumentNode(.object(operation), at: location)),
             securitySchemes: schemes)
     }
 
@@ -253,11 +280,13 @@ enum MintlifyPage {
             if alternatives.count == 1 {
                 schema = convertSchema(alternatives[0])
             } else {
-                schema = DocumentNode(.object([entry("oneOf", .array(alternatives.map(convertSchema)), location)]), at: location)
+                schema = DocumentNode(
+                    .object([entry("oneOf", .array(alternatives.map(convertSchema)), location)]), at: location)
             }
             fields.append(DocumentNode.Entry(key: "schema", keyLocation: location, value: schema))
         } else if let schema = media.entry("schema") {
-            fields.append(DocumentNode.Entry(key: "schema", keyLocation: schema.keyLocation, value: convertSchema(schema.value)))
+            fields.append(
+                DocumentNode.Entry(key: "schema", keyLocation: schema.keyLocation, value: convertSchema(schema.value)))
         }
         for key in ["example", "examples"] {
             if let found = media.entry(key) { fields.append(found) }
@@ -280,7 +309,9 @@ enum MintlifyPage {
             case "refIdentifier":
                 if let name = item.value.string {
                     let short = name.split(separator: "/").last.map(String.init) ?? name
-                    title = DocumentNode.Entry(key: "title", keyLocation: item.keyLocation, value: DocumentNode(.string(short), at: item.value.location))
+                    title = DocumentNode.Entry(
+                        key: "title", keyLocation: item.keyLocation,
+                        value: DocumentNode(.string(short), at: item.value.location))
                 }
             case "type" where item.value.string == "any":
                 continue
@@ -293,25 +324,39 @@ enum MintlifyPage {
                 var properties: [DocumentNode.Entry] = []
                 for property in item.value.entries ?? [] {
                     let wrapped = property.value["allOf"]?.elements ?? []
-                    if property.value["required"]?.bool == true || wrapped.contains(where: { $0["required"]?.bool == true }) {
+                    if property.value["required"]?.bool == true
+                        || wrapped.contains(where: { $0["required"]?.bool == true })
+                    {
                         required.append(DocumentNode(.string(property.key), at: property.keyLocation))
                         requiredLocation = requiredLocation ?? property.keyLocation
                     }
-                    properties.append(DocumentNode.Entry(key: property.key, keyLocation: property.keyLocation, value: convertSchema(property.value)))
+                    properties.append(
+                        DocumentNode.Entry(
+                            key: property.key, keyLocation: property.keyLocation, value: convertSchema(property.value)))
                 }
-                result.append(DocumentNode.Entry(key: item.key, keyLocation: item.keyLocation, value: DocumentNode(.object(properties), at: item.value.location)))
+                result.append(
+                    DocumentNode.Entry(
+                        key: item.key, keyLocation: item.keyLocation,
+                        value: DocumentNode(.object(properties), at: item.value.location)))
             case "items", "additionalProperties", "not":
-                result.append(DocumentNode.Entry(key: item.key, keyLocation: item.keyLocation, value: convertSchema(item.value)))
+                result.append(
+                    DocumentNode.Entry(key: item.key, keyLocation: item.keyLocation, value: convertSchema(item.value)))
             case "allOf", "oneOf", "anyOf":
                 let converted = (item.value.elements ?? []).map(convertSchema)
-                result.append(DocumentNode.Entry(key: item.key, keyLocation: item.keyLocation, value: DocumentNode(.array(converted), at: item.value.location)))
+                result.append(
+                    DocumentNode.Entry(
+                        key: item.key, keyLocation: item.keyLocation,
+                        value: DocumentNode(.array(converted), at: item.value.location)))
             default:
                 result.append(item)
             }
         }
         if let title, !result.contains(where: { $0.key == "title" }) { result.insert(title, at: 0) }
         if !required.isEmpty, let requiredLocation {
-            result.append(DocumentNode.Entry(key: "required", keyLocation: requiredLocation, value: DocumentNode(.array(required), at: requiredLocation)))
+            result.append(
+                DocumentNode.Entry(
+                    key: "required", keyLocation: requiredLocation,
+                    value: DocumentNode(.array(required), at: requiredLocation)))
         }
         return DocumentNode(.object(result), at: schema.location)
     }

@@ -34,7 +34,9 @@ struct OpenAPIReader {
             throw .unsupportedVersion(version, at: versionEntry.value.location)
         }
         if versionEntry.value.string == nil {
-            warn(.spec, "\"openapi\" should be a string such as \"\(version)\"; a number loses digits", at: versionEntry.value.location)
+            warn(
+                .spec, "\"openapi\" should be a string such as \"\(version)\"; a number loses digits",
+                at: versionEntry.value.location)
         }
         documents.add(uri: path, root: root)
         loadReferencedFiles()
@@ -51,7 +53,8 @@ struct OpenAPIReader {
             if dialect == .openAPI30 {
                 error(.spec, "missing required field \"paths\"", at: root.location)
             } else if root["components"] == nil && root["webhooks"] == nil {
-                error(.spec, "an OpenAPI 3.1 document needs \"paths\", \"components\" or \"webhooks\"", at: root.location)
+                error(
+                    .spec, "an OpenAPI 3.1 document needs \"paths\", \"components\" or \"webhooks\"", at: root.location)
             }
         }
 
@@ -59,7 +62,10 @@ struct OpenAPIReader {
         let security = readSecurity(root["security"])
         var schemes: [String: SecurityScheme] = [:]
         for scheme in root["components"]?["securitySchemes"]?.entries ?? [] {
-            guard let (node, _, _) = follow(scheme.value, in: 0, at: "/components/securitySchemes/" + JSONPointer.escape(scheme.key)) else { continue }
+            guard
+                let (node, _, _) = follow(
+                    scheme.value, in: 0, at: "/components/securitySchemes/" + JSONPointer.escape(scheme.key))
+            else { continue }
             schemes[scheme.key] = SecurityScheme(
                 type: node["type"]?.string ?? "", scheme: node["scheme"]?.string?.lowercased(),
                 name: node["name"]?.string, location: node["in"]?.string)
@@ -73,7 +79,8 @@ struct OpenAPIReader {
 
         let spec = APISpec(
             title: info?["title"]?.string ?? path, version: info?["version"]?.string ?? "",
-            openAPIVersion: root["x-conform-source"]?.string == "mintlify" ? "mintlify" : version, dialect: dialect, servers: servers, security: security,
+            openAPIVersion: root["x-conform-source"]?.string == "mintlify" ? "mintlify" : version, dialect: dialect,
+            servers: servers, security: security,
             securitySchemes: schemes, operations: operations, documents: documents, files: files)
         return LoadedSpec(spec: spec, diagnostics: diagnostics.sorted())
     }
@@ -103,7 +110,9 @@ struct OpenAPIReader {
                 let (uri, _) = DocumentSet.target(of: reference, base: documents.documents[index].uri)
                 if documents.index(of: uri) != nil { continue }
                 if URIReference.scheme(of: uri) != nil {
-                    error(.spec, "unresolved reference \(JSONText.quote(reference)): remote documents are not fetched", at: location)
+                    error(
+                        .spec, "unresolved reference \(JSONText.quote(reference)): remote documents are not fetched",
+                        at: location)
                     reportedReferences.insert(location)
                     continue
                 }
@@ -116,7 +125,9 @@ struct OpenAPIReader {
                     error(.spec, "unresolved reference \(JSONText.quote(reference)): \(reason)", at: location)
                     reportedReferences.insert(location)
                 } catch let failure {
-                    error(.spec, "unresolved reference \(JSONText.quote(reference)): cannot load \(uri): \(failure)", at: location)
+                    error(
+                        .spec, "unresolved reference \(JSONText.quote(reference)): cannot load \(uri): \(failure)",
+                        at: location)
                     reportedReferences.insert(location)
                 }
             }
@@ -159,7 +170,8 @@ struct OpenAPIReader {
             }
             if documents.resolve(reference, from: document) == nil {
                 let target = DocumentSet.target(of: reference, base: documents.documents[document].uri)
-                let reason = documents.index(of: target.uri) == nil
+                let reason =
+                    documents.index(of: target.uri) == nil
                     ? "document \(target.uri) is not loaded"
                     : "\(target.pointer.isEmpty ? "the document" : target.pointer) does not exist"
                 error(.spec, "unresolved reference \(JSONText.quote(reference)): \(reason)", at: location)
@@ -168,8 +180,12 @@ struct OpenAPIReader {
     }
 
     private func isPlainName(_ fragment: String) -> Bool {
-        guard let first = fragment.unicodeScalars.first, first.properties.isAlphabetic || first == "_" else { return false }
-        return fragment.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil || "-_.:".unicodeScalars.contains($0) }
+        guard let first = fragment.unicodeScalars.first, first.properties.isAlphabetic || first == "_" else {
+            return false
+        }
+        return fragment.unicodeScalars.allSatisfy {
+            $0.properties.isAlphabetic || $0.properties.numericType != nil || "-_.:".unicodeScalars.contains($0)
+        }
     }
 
     /// Follows `$ref` chains from `node`, which sits at `pointer` in document `document`.
@@ -204,7 +220,8 @@ struct OpenAPIReader {
                 let value = variable.value["default"]?.string ?? ""
                 url = url.replacing("{\(variable.key)}", with: value)
             }
-            servers.append(Server(url: url, pathPrefix: Self.pathPrefix(of: url), description: server["description"]?.string))
+            servers.append(
+                Server(url: url, pathPrefix: Self.pathPrefix(of: url), description: server["description"]?.string))
         }
         return servers
     }
@@ -239,7 +256,8 @@ struct OpenAPIReader {
         if !path.hasPrefix("/") {
             error(.spec, "path \(JSONText.quote(path)) must start with \"/\"", at: pathEntry.keyLocation)
         }
-        guard let (item, document, itemPointer) = follow(pathEntry.value, in: 0, at: "/paths/" + JSONPointer.escape(path))
+        guard
+            let (item, document, itemPointer) = follow(pathEntry.value, in: 0, at: "/paths/" + JSONPointer.escape(path))
         else { return [] }
         let shared = readParameters(item["parameters"], document: document, at: itemPointer + "/parameters")
         var operations: [APIOperation] = []
@@ -257,7 +275,8 @@ struct OpenAPIReader {
                 method: method.uppercased(), path: path, operationID: node["operationId"]?.string,
                 parameters: parameters,
                 requestBody: readRequestBody(node["requestBody"], document: document, at: pointer + "/requestBody"),
-                responses: readResponses(node, document: document, at: pointer, name: name, location: operationEntry.keyLocation),
+                responses: readResponses(
+                    node, document: document, at: pointer, name: name, location: operationEntry.keyLocation),
                 security: node["security"].map(readSecurity), location: operationEntry.keyLocation)
             checkPathParameters(operation)
             operations.append(operation)
@@ -268,19 +287,25 @@ struct OpenAPIReader {
     private mutating func readParameters(_ node: DocumentNode?, document: Int, at pointer: String) -> [Parameter] {
         var parameters: [Parameter] = []
         for (index, element) in (node?.elements ?? []).enumerated() {
-            guard let (parameter, parameterDocument, parameterPointer) = follow(element, in: document, at: pointer + "/\(index)")
+            guard
+                let (parameter, parameterDocument, parameterPointer) = follow(
+                    element, in: document, at: pointer + "/\(index)")
             else { continue }
             guard let name = parameter["name"]?.string, let location = parameter["in"]?.string else {
                 error(.spec, "a parameter needs \"name\" and \"in\"", at: parameter.location)
                 continue
             }
             guard ["path", "query", "header", "cookie"].contains(location) else {
-                error(.spec, "parameter \(JSONText.quote(name)) has unknown location \"in: \(location)\"", at: parameter.location)
+                error(
+                    .spec, "parameter \(JSONText.quote(name)) has unknown location \"in: \(location)\"",
+                    at: parameter.location)
                 continue
             }
             let isRequired = parameter["required"]?.bool ?? false
             if location == "path" && !isRequired {
-                error(.spec, "path parameter \(JSONText.quote(name)) must have \"required: true\"", at: parameter.location)
+                error(
+                    .spec, "path parameter \(JSONText.quote(name)) must have \"required: true\"", at: parameter.location
+                )
             }
             var schema: NodeAddress?
             if parameter["schema"] != nil {
@@ -299,7 +324,9 @@ struct OpenAPIReader {
     }
 
     private mutating func readRequestBody(_ node: DocumentNode?, document: Int, at pointer: String) -> RequestBody? {
-        guard let node, let (body, bodyDocument, bodyPointer) = follow(node, in: document, at: pointer) else { return nil }
+        guard let node, let (body, bodyDocument, bodyPointer) = follow(node, in: document, at: pointer) else {
+            return nil
+        }
         let content = readContent(body, document: bodyDocument, at: bodyPointer)
         return RequestBody(isRequired: body["required"]?.bool ?? false, content: content, sourceLocation: body.location)
     }
@@ -322,19 +349,26 @@ struct OpenAPIReader {
                 continue
             }
             let entryPointer = pointer + "/responses/" + JSONPointer.escape(entry.key)
-            guard let (response, responseDocument, responsePointer) = follow(entry.value, in: document, at: entryPointer)
+            guard
+                let (response, responseDocument, responsePointer) = follow(entry.value, in: document, at: entryPointer)
             else { continue }
             if response["description"] == nil {
-                error(.spec, "response \(entry.key) of \(name) is missing required field \"description\"", at: entry.keyLocation)
+                error(
+                    .spec, "response \(entry.key) of \(name) is missing required field \"description\"",
+                    at: entry.keyLocation)
             }
             var headers: [Header] = []
             for header in response["headers"]?.entries ?? [] {
                 let headerPointer = responsePointer + "/headers/" + JSONPointer.escape(header.key)
-                guard let (headerNode, headerDocument, resolvedPointer) = follow(header.value, in: responseDocument, at: headerPointer)
+                guard
+                    let (headerNode, headerDocument, resolvedPointer) = follow(
+                        header.value, in: responseDocument, at: headerPointer)
                 else { continue }
-                let schema = headerNode["schema"] != nil
+                let schema =
+                    headerNode["schema"] != nil
                     ? NodeAddress(document: headerDocument, pointer: resolvedPointer + "/schema") : nil
-                headers.append(Header(name: header.key, isRequired: headerNode["required"]?.bool ?? false, schema: schema))
+                headers.append(
+                    Header(name: header.key, isRequired: headerNode["required"]?.bool ?? false, schema: schema))
             }
             result.append(
                 Response(
@@ -361,7 +395,8 @@ struct OpenAPIReader {
                     examples.append(Example(name: item.key, value: value, document: exampleDocument))
                 }
             }
-            let schema = media.value["schema"] != nil ? NodeAddress(document: document, pointer: mediaPointer + "/schema") : nil
+            let schema =
+                media.value["schema"] != nil ? NodeAddress(document: document, pointer: mediaPointer + "/schema") : nil
             result.append(MediaType(name: media.key, schema: schema, examples: examples))
         }
         return result
@@ -371,10 +406,15 @@ struct OpenAPIReader {
         let names = Self.templateVariables(operation.path)
         let declared = operation.parameters.filter { $0.location == "path" }
         for name in names where !declared.contains(where: { $0.name == name }) {
-            error(.spec, "\(operation.displayName): path template variable {\(name)} has no path parameter", at: operation.location)
+            error(
+                .spec, "\(operation.displayName): path template variable {\(name)} has no path parameter",
+                at: operation.location)
         }
         for parameter in declared where !names.contains(parameter.name) {
-            error(.spec, "\(operation.displayName): path parameter \(JSONText.quote(parameter.name)) is not in the path template", at: parameter.sourceLocation)
+            error(
+                .spec,
+                "\(operation.displayName): path parameter \(JSONText.quote(parameter.name)) is not in the path template",
+                at: parameter.sourceLocation)
         }
     }
 
@@ -400,7 +440,10 @@ struct OpenAPIReader {
         for operation in operations {
             guard let id = operation.operationID else { continue }
             if let first = seen[id] {
-                error(.spec, "duplicate operationId \(JSONText.quote(id)) (also used by \(first.displayName) at line \(first.location.line))", at: operation.location)
+                error(
+                    .spec,
+                    "duplicate operationId \(JSONText.quote(id)) (also used by \(first.displayName) at line \(first.location.line))",
+                    at: operation.location)
             } else {
                 seen[id] = operation
             }

@@ -11,18 +11,23 @@ public enum SchemaWalker {
     /// Keywords whose value is a list of schemas.
     static let schemaListKeywords: Set<String> = ["allOf", "anyOf", "oneOf", "prefixItems"]
     /// Keywords whose value maps names to schemas.
-    static let schemaMapKeywords: Set<String> = ["properties", "patternProperties", "dependentSchemas", "$defs", "definitions"]
+    static let schemaMapKeywords: Set<String> = [
+        "properties", "patternProperties", "dependentSchemas", "$defs", "definitions",
+    ]
 
     /// Calls `visit` with each schema node and its address.
     public static func walk(_ documents: DocumentSet, _ visit: (DocumentNode, NodeAddress) -> Void) {
         for (index, document) in documents.documents.enumerated() {
-            var stack: [(DocumentNode, String, Bool)] = [(document.root, "", index > 0 && looksLikeSchema(document.root))]
+            var stack: [(DocumentNode, String, Bool)] = [
+                (document.root, "", index > 0 && looksLikeSchema(document.root))
+            ]
             while let (node, pointer, isSchema) = stack.popLast() {
                 if isSchema {
                     visit(node, NodeAddress(document: index, pointer: pointer))
                     for item in node.entries ?? [] {
                         let child = pointer + "/" + JSONPointer.escape(item.key)
-                        if singleSchemaKeywords.contains(item.key) || (item.key == "items" && item.value.entries != nil) {
+                        if singleSchemaKeywords.contains(item.key) || (item.key == "items" && item.value.entries != nil)
+                        {
                             stack.append((item.value, child, item.value.entries != nil))
                         } else if schemaListKeywords.contains(item.key) || item.key == "items" {
                             for (position, element) in (item.value.elements ?? []).enumerated() {
@@ -31,7 +36,10 @@ public enum SchemaWalker {
                         } else if schemaMapKeywords.contains(item.key) {
                             for property in item.value.entries ?? [] {
                                 stack.append(
-                                    (property.value, child + "/" + JSONPointer.escape(property.key), property.value.entries != nil))
+                                    (
+                                        property.value, child + "/" + JSONPointer.escape(property.key),
+                                        property.value.entries != nil
+                                    ))
                             }
                         }
                     }
@@ -44,16 +52,24 @@ public enum SchemaWalker {
                         if item.key == "example" || item.key == "examples" || item.key == "x-examples" { continue }
                         if item.key == "schema" && item.value.entries != nil {
                             stack.append((item.value, child, true))
-                        } else if item.key == "schemas" && pointer.hasSuffix("/components") || (item.key == "schemas" && pointer == "/components") {
+                        } else if item.key == "schemas" && pointer.hasSuffix("/components")
+                            || (item.key == "schemas" && pointer == "/components")
+                        {
                             for schema in item.value.entries ?? [] {
-                                stack.append((schema.value, child + "/" + JSONPointer.escape(schema.key), schema.value.entries != nil))
+                                stack.append(
+                                    (
+                                        schema.value, child + "/" + JSONPointer.escape(schema.key),
+                                        schema.value.entries != nil
+                                    ))
                             }
                         } else {
                             stack.append((item.value, child, false))
                         }
                     }
                 case .array(let elements):
-                    for (position, element) in elements.enumerated() { stack.append((element, pointer + "/\(position)", false)) }
+                    for (position, element) in elements.enumerated() {
+                        stack.append((element, pointer + "/\(position)", false))
+                    }
                 default:
                     break
                 }
@@ -90,12 +106,14 @@ enum SchemaLint {
             if dialect == .openAPI30 {
                 diagnostics.append(
                     Finding(
-                        check: .spec, message: "OpenAPI 3.0 does not allow a list of types; use one type (and nullable: true)",
+                        check: .spec,
+                        message: "OpenAPI 3.0 does not allow a list of types; use one type (and nullable: true)",
                         location: type.value.location))
             }
             names = elements
         } else {
-            diagnostics.append(Finding(check: .spec, message: "\"type\" must be a string", location: type.value.location))
+            diagnostics.append(
+                Finding(check: .spec, message: "\"type\" must be a string", location: type.value.location))
             return
         }
         for name in names {
@@ -107,11 +125,14 @@ enum SchemaLint {
                 diagnostics.append(
                     Finding(
                         check: .spec,
-                        message: "unknown type \(JSONText.quote(text)) (expected one of array, boolean, integer, number, object, string\(dialect == .openAPI31 ? ", null" : ""))",
+                        message:
+                            "unknown type \(JSONText.quote(text)) (expected one of array, boolean, integer, number, object, string\(dialect == .openAPI31 ? ", null" : ""))",
                         location: name.location))
             } else if text == "null" && dialect == .openAPI30 {
                 diagnostics.append(
-                    Finding(check: .spec, message: "type \"null\" does not exist in OpenAPI 3.0; use nullable: true", location: name.location))
+                    Finding(
+                        check: .spec, message: "type \"null\" does not exist in OpenAPI 3.0; use nullable: true",
+                        location: name.location))
             }
         }
     }
@@ -119,7 +140,9 @@ enum SchemaLint {
     private static func checkRequired(_ schema: DocumentNode, into diagnostics: inout [Finding]) {
         guard let required = schema["required"]?.elements else { return }
         guard let properties = schema["properties"]?.entries else { return }
-        for keyword in ["additionalProperties", "patternProperties", "allOf", "anyOf", "oneOf", "$ref", "dependentSchemas", "if"]
+        for keyword in [
+            "additionalProperties", "patternProperties", "allOf", "anyOf", "oneOf", "$ref", "dependentSchemas", "if",
+        ]
         where schema[keyword] != nil {
             if keyword == "additionalProperties", schema[keyword]?.bool == false { continue }
             return

@@ -71,12 +71,15 @@ public struct SpecLoader: Sendable {
 
     /// Merges converted pages: paths and components side by side (first definition wins).
     private static func merge(_ pages: [DocumentNode]) -> DocumentNode {
-        guard var root = pages.first?.entries else { return pages.first ?? DocumentNode(.null, at: .init(file: "-", line: 1, column: 1)) }
+        guard var root = pages.first?.entries else {
+            return pages.first ?? DocumentNode(.null, at: .init(file: "-", line: 1, column: 1))
+        }
         for page in pages.dropFirst() {
             for section in ["paths", "components"] {
                 guard let incoming = page.entry(section) else { continue }
                 if let index = root.firstIndex(where: { $0.key == section }) {
-                    root[index].value = mergeMappings(root[index].value, incoming.value, depth: section == "paths" ? 2 : 2)
+                    root[index].value = mergeMappings(
+                        root[index].value, incoming.value, depth: section == "paths" ? 2 : 2)
                 } else {
                     root.append(incoming)
                 }
@@ -89,7 +92,9 @@ public struct SpecLoader: Sendable {
         guard var entries = base.entries, let incoming = other.entries else { return base }
         for item in incoming {
             if let index = entries.firstIndex(where: { $0.key == item.key }) {
-                if depth > 1 { entries[index].value = mergeMappings(entries[index].value, item.value, depth: depth - 1) }
+                if depth > 1 {
+                    entries[index].value = mergeMappings(entries[index].value, item.value, depth: depth - 1)
+                }
             } else {
                 entries.append(item)
             }

@@ -14,7 +14,8 @@ public enum YAMLReader {
         bytes: [UInt8], file: String, limits: YAMLLimits = .default
     ) throws(YAMLError) -> DocumentNode {
         if bytes.count > limits.maxBytes {
-            throw .tooLarge(size: bytes.count, limit: limits.maxBytes, at: SourceLocation(file: file, line: 1, column: 1))
+            throw .tooLarge(
+                size: bytes.count, limit: limits.maxBytes, at: SourceLocation(file: file, line: 1, column: 1))
         }
         if let offset = UTF8Check.firstInvalidOffset(in: bytes) {
             let (line, column) = lineAndColumn(in: bytes, offset: offset)
@@ -101,7 +102,9 @@ private struct TreeBuilder {
                     stack.removeLast()
                     try setKey(value, isPlain: isPlain, at: location, in: &frame)
                     stack.append(.mapping(frame))
-                    if let anchor { anchors[anchor] = Anchored(node: DocumentNode(.string(value), at: location), size: 1) }
+                    if let anchor {
+                        anchors[anchor] = Anchored(node: DocumentNode(.string(value), at: location), size: 1)
+                    }
                     continue
                 }
                 let node = DocumentNode(Self.resolve(value, tag: tag, isPlain: isPlain), at: location)
@@ -213,8 +216,9 @@ enum YAMLNumber {
     static func parse(_ text: String) -> JSONNumber? {
         let utf8 = Array(text.utf8)
         guard let first = utf8.first else { return nil }
-        guard first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
+        guard
+            first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
         else { return nil }
         if utf8.count > 2, utf8[0] == UInt8(ascii: "0"), utf8[1] == UInt8(ascii: "x") || utf8[1] == UInt8(ascii: "o") {
             let radix = utf8[1] == UInt8(ascii: "x") ? 16 : 8

@@ -46,10 +46,11 @@ actor CassetteRecorder {
 
     static func line(for exchange: HTTPExchange) -> String {
         func headers(_ list: [HTTPHeader]) -> String {
-            "{" + list.map { header in
-                let value = Redactor.isSensitiveHeader(header.name) ? redactedValue(header.value) : header.value
-                return JSONText.quote(header.name) + ":" + JSONText.quote(value)
-            }.joined(separator: ",") + "}"
+            "{"
+                + list.map { header in
+                    let value = Redactor.isSensitiveHeader(header.name) ? redactedValue(header.value) : header.value
+                    return JSONText.quote(header.name) + ":" + JSONText.quote(value)
+                }.joined(separator: ",") + "}"
         }
         var body = ""
         if case .bytes(let bytes, _) = exchange.body, !bytes.isEmpty {
@@ -63,7 +64,10 @@ actor CassetteRecorder {
                 body = ",\"base64\":" + JSONText.quote(Base64Text.encode(bytes))
             }
         }
-        let elapsed = exchange.elapsedMilliseconds.flatMap { JSONNumber(($0 * 1000).rounded() / 1000) }.map { ",\"elapsed_ms\":\($0)" } ?? ""
+        let elapsed =
+            exchange.elapsedMilliseconds.flatMap { JSONNumber(($0 * 1000).rounded() / 1000) }.map {
+                ",\"elapsed_ms\":\($0)"
+            } ?? ""
         return "{\"request\":{\"method\":\(JSONText.quote(exchange.method)),\"url\":\(JSONText.quote(exchange.url)),"
             + "\"headers\":\(headers(exchange.requestHeaders))},\"response\":{\"status\":\(exchange.status),"
             + "\"headers\":\(headers(exchange.responseHeaders))\(body)}\(elapsed)}"
@@ -82,7 +86,9 @@ enum Base64Text {
         var index = 0
         while index < bytes.count {
             let chunk = Array(bytes[index..<min(index + 3, bytes.count)])
-            let value = (UInt32(chunk[0]) << 16) | (chunk.count > 1 ? UInt32(chunk[1]) << 8 : 0) | (chunk.count > 2 ? UInt32(chunk[2]) : 0)
+            let value =
+                (UInt32(chunk[0]) << 16) | (chunk.count > 1 ? UInt32(chunk[1]) << 8 : 0)
+                | (chunk.count > 2 ? UInt32(chunk[2]) : 0)
             for position in 0..<4 {
                 if position <= chunk.count {
                     out.append(alphabet[Int((value >> UInt32(18 - position * 6)) & 0x3F)])

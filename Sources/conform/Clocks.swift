@@ -8,7 +8,6 @@ import ContractCore
     import Darwin
 #endif
 
-
 /// The wall clock and the machine's name, for report headers.
 enum WallClock {
     static var secondsSince1970: Int { Int(time(nil)) }

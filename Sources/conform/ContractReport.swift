@@ -7,7 +7,7 @@ import SpecLoader
 /// The state of one run (offline or live): tallies, the report being built, secrets seen.
 struct ContractReport {
     let compiled: CompiledSpec
-        let format: OutputFormat
+    let format: OutputFormat
     let isStrict: Bool
     var tally = RunTally()
     var builder = ReportBuilder()
@@ -50,13 +50,15 @@ struct ContractReport {
     /// The run was stopped by a signal: an `<error>` case says so; what finished is reported.
     mutating func recordInterrupted(by signal: String) {
         let message = "stopped by \(signal) after \(tally.exchanges) exchanges: this report covers only what finished"
-        builder.addError(to: ReportBuilder.Key(classname: "(run)", name: "interrupted"), type: "interrupted", message: message)
+        builder.addError(
+            to: ReportBuilder.Key(classname: "(run)", name: "interrupted"), type: "interrupted", message: message)
         hasErrors = true
         Console.err("conform: " + message)
     }
 
     mutating func recordUnreadable(_ file: String, _ message: String) {
-        builder.addError(to: ReportBuilder.Key(classname: "(recordings)", name: file), type: "recording", message: message)
+        builder.addError(
+            to: ReportBuilder.Key(classname: "(recordings)", name: file), type: "recording", message: message)
         hasErrors = true
     }
 
@@ -103,7 +105,8 @@ struct ContractReport {
                 Console.out("")
                 Console.out(redactor.redact(tally.table))
             }
-            var line = "\(plural(tally.exchanges, "exchange")), \(tally.failed) failed, \(plural(findingCount, "finding"))"
+            var line =
+                "\(plural(tally.exchanges, "exchange")), \(tally.failed) failed, \(plural(findingCount, "finding"))"
             if !unknown.isEmpty {
                 line += "; formats not checked: " + unknown.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
             }
@@ -113,7 +116,8 @@ struct ContractReport {
             let formats = unknown.map { "\(JSONText.quote($0.key)): \($0.value)" }
             Console.out(
                 "{\"summary\": {\"exchanges\": \(tally.exchanges), \"failed\": \(tally.failed), \"findings\": \(findingCount), "
-                    + "\"by_check\": {\(counts.joined(separator: ", "))}, \"unknown_formats\": {\(formats.joined(separator: ", "))}}}")
+                    + "\"by_check\": {\(counts.joined(separator: ", "))}, \"unknown_formats\": {\(formats.joined(separator: ", "))}}}"
+            )
         }
     }
 
@@ -131,4 +135,3 @@ struct ContractReport {
             systemOut: builder.systemOut, systemErr: "")
     }
 }
-

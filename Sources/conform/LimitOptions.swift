@@ -19,10 +19,12 @@ struct SpecLimitOptions: ParsableArguments {
 
 /// How much of what was found is kept, for the commands that check responses.
 struct FindingLimitOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Violations kept per response body; the rest are counted (default 100).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp("Violations kept per response body; the rest are counted (default 100).", valueName: "n"))
     var maxViolationsPerBody = CheckOptions().maxFindingsPerBody
 
-    @Option(help: ArgumentHelp("Findings listed per JUnit test case; the rest are counted (default 50).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp("Findings listed per JUnit test case; the rest are counted (default 50).", valueName: "n"))
     var maxFindingsPerCase = ReportBuilder().maxListedFindings
 
     func checkOptions(isStrict: Bool) -> CheckOptions {
@@ -40,7 +42,10 @@ struct FindingLimitOptions: ParsableArguments {
 
 /// Limits of the recording readers of `conform validate`.
 struct RecordingLimitOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The longest JSON Lines line, in bytes; longer lines are a finding and skipped (default 64 MiB).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "The longest JSON Lines line, in bytes; longer lines are a finding and skipped (default 64 MiB).",
+            valueName: "n"))
     var maxLineBytes = RecordingLimits.default.maxLineBytes
 
     @Option(help: ArgumentHelp("The largest bare body file, in bytes (default 64 MiB).", valueName: "n"))

@@ -74,7 +74,9 @@ struct Lint: AsyncParsableCommand {
         for result in results {
             var builder = ReportBuilder()
             for file in result.spec.files {
-                for check in [CheckID.spec, .example] { builder.expect(ReportBuilder.Key(classname: file, name: check.rawValue)) }
+                for check in [CheckID.spec, .example] {
+                    builder.expect(ReportBuilder.Key(classname: file, name: check.rawValue))
+                }
             }
             for finding in result.findings {
                 let file = finding.location?.file ?? result.spec.files.first ?? "spec"
@@ -83,7 +85,8 @@ struct Lint: AsyncParsableCommand {
             let errors = result.findings.filter { $0.severity == .error }.count
             suites.append(
                 JUnitSuite(
-                    name: "lint \(result.spec.title)", timestamp: JUnitSuite.timestamp(secondsSince1970: WallClock.secondsSince1970),
+                    name: "lint \(result.spec.title)",
+                    timestamp: JUnitSuite.timestamp(secondsSince1970: WallClock.secondsSince1970),
                     hostname: WallClock.hostname, time: MonotonicClock.now - started,
                     properties: [
                         JUnitProperty(name: "spec", value: result.spec.files.joined(separator: " ")),
@@ -159,7 +162,8 @@ enum OperationTable {
     static func render(_ spec: APISpec) -> String {
         let kind = spec.openAPIVersion == "mintlify" ? "Mintlify endpoint pages" : "OpenAPI \(spec.openAPIVersion)"
         let title = "\(spec.title) (\(kind), \(plural(spec.operations.count, "operation")))"
-        let table = TextTable(header: ["METHOD", "PATH", "OPERATION ID", "STATUSES", "MEDIA TYPES", "SCHEMAS"], rows: rows(spec))
+        let table = TextTable(
+            header: ["METHOD", "PATH", "OPERATION ID", "STATUSES", "MEDIA TYPES", "SCHEMAS"], rows: rows(spec))
         return title + "\n" + table.rendered
     }
 

@@ -53,7 +53,10 @@ struct Live: AsyncParsableCommand {
     @Option(help: "Seconds to wait for a connection (a refused connection fails after at most this long).")
     var connectTimeout = 3.0
 
-    @Option(help: "Times one request is sent again after 429 or 503, as Retry-After says (at most 60 s a wait, --timeout in all).")
+    @Option(
+        help:
+            "Times one request is sent again after 429 or 503, as Retry-After says (at most 60 s a wait, --timeout in all)."
+    )
     var retries = 3
 
     @Option(help: "The largest response body read, in bytes; longer bodies are cut and reported (default 8 MiB).")
@@ -62,7 +65,10 @@ struct Live: AsyncParsableCommand {
     @Option(help: "A JSON or YAML file with the POST /resume body (execution_id is filled in when absent).")
     var resume: String?
 
-    @Option(help: "Probes to run, comma separated: no-token, wrong-token, unknown-id, missing-inputs, or none (default: all).")
+    @Option(
+        help:
+            "Probes to run, comma separated: no-token, wrong-token, unknown-id, missing-inputs, or none (default: all)."
+    )
     var probes: String?
 
     @Option(help: "Write every exchange to this JSON Lines cassette (token redacted).")
@@ -98,7 +104,9 @@ struct Live: AsyncParsableCommand {
         if pollInterval <= 0 || timeout <= 0 || readTimeout <= 0 || connectTimeout <= 0 {
             throw ValidationError("--poll-interval, --timeout, --read-timeout and --connect-timeout must be positive")
         }
-        if baseURL != nil && drift != nil { throw ValidationError("--drift applies to the bundled reference crew only (no --base-url)") }
+        if baseURL != nil && drift != nil {
+            throw ValidationError("--drift applies to the bundled reference crew only (no --base-url)")
+        }
         if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
             throw ValidationError("--base-url must start with http:// or https://")
         }
@@ -115,7 +123,9 @@ struct Live: AsyncParsableCommand {
         var set: Set<Probe> = []
         for name in list.split(separator: ",") {
             guard let probe = Probe(rawValue: String(name)) else {
-                throw ValidationError("unknown probe \"\(name)\" (known: \(Probe.allCases.map(\.rawValue).joined(separator: ", ")), none)")
+                throw ValidationError(
+                    "unknown probe \"\(name)\" (known: \(Probe.allCases.map(\.rawValue).joined(separator: ", ")), none)"
+                )
             }
             set.insert(probe)
         }
@@ -150,7 +160,8 @@ struct Live: AsyncParsableCommand {
         var redactor = Redactor()
         if let token { redactor.add(token) }
         let recorder = try record.map { try CassetteRecorder(path: $0, redactor: redactor) }
-        let transport = AsyncHTTPTransport(connectTimeout: connectTimeout, readTimeout: readTimeout, maxBodyBytes: maxBodyBytes)
+        let transport = AsyncHTTPTransport(
+            connectTimeout: connectTimeout, readTimeout: readTimeout, maxBodyBytes: maxBodyBytes)
         let options = LiveOptions(
             baseURL: target, token: token, inputsJSON: inputsJSON, kickoffs: kickoffs, concurrency: concurrency,
             pollInterval: pollInterval, timeout: timeout, resumeJSON: resumeJSON,
@@ -160,7 +171,8 @@ struct Live: AsyncParsableCommand {
             record = { exchange in await recorder.write(exchange) }
         }
         let runner = LiveRunner(
-            options: options, checker: ExchangeChecker(compiled: compiled, options: findingLimits.checkOptions(isStrict: strict)),
+            options: options,
+            checker: ExchangeChecker(compiled: compiled, options: findingLimits.checkOptions(isStrict: strict)),
             transport: transport, recorder: record)
         let interrupts = Interrupts.install()
         let runTask = Task { await runner.run() }

@@ -23,7 +23,9 @@ struct Mock: AsyncParsableCommand {
     @Option(help: "Port to listen on (0: any free port).")
     var port = 8080
 
-    @Option(help: "The bearer token requests must carry (default: read from CONFORM_MOCK_TOKEN, else generated and printed).")
+    @Option(
+        help:
+            "The bearer token requests must carry (default: read from CONFORM_MOCK_TOKEN, else generated and printed).")
     var token: String?
 
     @Option(help: "Seconds each task takes.")

@@ -23,7 +23,8 @@ struct ParallelCheck: Sendable {
         case problem(Finding)
     }
 
-    init(checker: ExchangeChecker, fixedOperation: APIOperation?, fixedStatus: Int?, workers: Int = ParallelCheck.cores) {
+    init(checker: ExchangeChecker, fixedOperation: APIOperation?, fixedStatus: Int?, workers: Int = ParallelCheck.cores)
+    {
         self.checker = checker
         self.fixedOperation = fixedOperation
         self.fixedStatus = fixedStatus

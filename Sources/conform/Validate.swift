@@ -59,7 +59,9 @@ struct Validate: AsyncParsableCommand {
         if (operation == nil) != (status == nil) {
             throw ValidationError("--operation and --status go together (they describe bare body files)")
         }
-        if let status, !(100...599).contains(status) { throw ValidationError("--status must be an HTTP status (100-599)") }
+        if let status, !(100...599).contains(status) {
+            throw ValidationError("--status must be an HTTP status (100-599)")
+        }
         if let shard, Shard(parsing: shard) == nil {
             throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N (for example 2/8), not \"\(shard)\"")
         }
@@ -167,7 +169,9 @@ enum SpecOption {
         let paths = paths.isEmpty ? [DefaultSpec.path] : paths
         do {
             let loaded = try SpecLoader(limits: limits).load(paths: paths)
-            let errors = loaded.diagnostics.filter { $0.severity == .error && $0.message.hasPrefix("unresolved reference") }
+            let errors = loaded.diagnostics.filter {
+                $0.severity == .error && $0.message.hasPrefix("unresolved reference")
+            }
             if !errors.isEmpty {
                 for error in errors { Console.err(error.line) }
                 throw Exit.malformed

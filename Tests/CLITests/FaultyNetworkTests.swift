@@ -35,21 +35,27 @@ import Testing
             report: ["reach the crew", "connection reset by http://127.0.0.1:"], bound: 20),
         Row(
             name: "accepts and never answers", fault: .neverAnswers, path: "/kickoff", status: 1,
-            report: [#"<testcase name="kickoff" classname="execution 1""#, "timed out: reading from http://127.0.0.1:"],
+            report: [
+                #"<testcase name="kickoff" classname="execution 1""#, "timed out: reading from http://127.0.0.1:",
+            ],
             bound: 20),
         Row(
             name: "one byte a second", fault: .drip(interval: 1), path: "/inputs", status: 1,
             report: ["reach the crew", "timed out: reading from http://127.0.0.1:"], bound: 20),
         Row(
             name: "truncated chunked body", fault: .truncatedChunked, path: "/status/", status: 1,
-            report: [#"<testcase name="completion" classname="execution 1""#, #"<error type="timeout""#, "did not finish within 6 s", "polls got no answer"],
+            report: [
+                #"<testcase name="completion" classname="execution 1""#, #"<error type="timeout""#,
+                "did not finish within 6 s", "polls got no answer",
+            ],
             bound: 24),
         Row(
             name: "Content-Length that lies", fault: .lyingContentLength, path: "/kickoff", status: 1,
             report: [#"<testcase name="kickoff" classname="execution 1""#, "http://127.0.0.1:"], bound: 20),
         Row(
             name: "huge body", fault: .hugeBody, path: "/inputs", arguments: ["--max-body-bytes", "65536"], status: 1,
-            report: ["the body was cut at 65536 bytes", "the body is not well-formed JSON: unterminated string"], bound: 30),
+            report: ["the body was cut at 65536 bytes", "the body is not well-formed JSON: unterminated string"],
+            bound: 30),
         Row(
             name: "redirect loop", fault: .redirectLoop, path: "/inputs", status: 1,
             report: ["reach the crew", "too many redirects from http://127.0.0.1:"], bound: 20),
@@ -58,7 +64,8 @@ import Testing
             report: ["was refused for now (429, 429) and sent again 2 times after waiting 2 s in all"], bound: 24),
         Row(
             name: "503 storm", fault: .unavailable(retryAfter: 1), path: "/status/", status: 1,
-            report: ["[server-error]", "(503, 503, 503) and sent again 3 times", "did not finish within 6 s"], bound: 30),
+            report: ["[server-error]", "(503, 503, 503) and sent again 3 times", "did not finish within 6 s"], bound: 30
+        ),
     ]
 
     @Test(arguments: rows) func row(_ row: Row) async throws {
@@ -112,6 +119,7 @@ import Testing
         #expect(outcome.status == 1, "\(outcome.stdout)\n\(outcome.stderr)")
         let xml = try String(contentsOfFile: report, encoding: .utf8)
         #expect(xml.contains("401"))
-        #expect(!xml.contains(Self.token) && !outcome.stdout.contains(Self.token) && !outcome.stderr.contains(Self.token))
+        #expect(
+            !xml.contains(Self.token) && !outcome.stdout.contains(Self.token) && !outcome.stderr.contains(Self.token))
     }
 }

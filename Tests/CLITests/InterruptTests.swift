@@ -27,7 +27,8 @@ import Testing
         let directory = try Runner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let report = directory.appendingPathComponent("live.xml").path
-        let (status, took) = try interrupt(["live", "--task-seconds", "5", "--junit", report], after: 1.5, with: SIGINT)
+        let (status, took) = try interrupt(
+            ["live", "--task-seconds", "5", "--junit", report], after: 1.5, with: SIGINT)
         #expect(status == 130)
         #expect(took < 10)
         #expect(try XMLSchemaCheck.problems(report) == nil)
@@ -40,7 +41,8 @@ import Testing
         let directory = try Runner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let cassette = directory.appendingPathComponent("big.jsonl")
-        let line = #"{"request":{"method":"GET","url":"https://c/status/4f2b0c7e-9a3d-4b8e-a1f6-2c5d7e9b0a13"},"response":{"status":200,"headers":{"content-type":"application/json"},"body":{"status":"running","current_task":"research_task","progress":{"completed_tasks":1,"total_tasks":3}}}}"#
+        let line =
+            #"{"request":{"method":"GET","url":"https://c/status/4f2b0c7e-9a3d-4b8e-a1f6-2c5d7e9b0a13"},"response":{"status":200,"headers":{"content-type":"application/json"},"body":{"status":"running","current_task":"research_task","progress":{"completed_tasks":1,"total_tasks":3}}}}"#
         let block = String(repeating: line + "\n", count: 10_000)
         _ = FileManager.default.createFile(atPath: cassette.path, contents: nil)
         let handle = try FileHandle(forWritingTo: cassette)
@@ -60,7 +62,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let report = directory.appendingPathComponent("validate.xml").path
         try "previous report".write(toFile: report, atomically: true, encoding: .utf8)
-        let outcome = try Runner.run(["validate", directory.appendingPathComponent("missing.jsonl").path, "--junit", report])
+        let outcome = try Runner.run([
+            "validate", directory.appendingPathComponent("missing.jsonl").path, "--junit", report,
+        ])
         #expect(outcome.status == 66)
         #expect(try String(contentsOfFile: report, encoding: .utf8) == "previous report")
     }

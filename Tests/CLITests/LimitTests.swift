@@ -19,18 +19,24 @@ import Testing
         #expect(refused.stderr.contains("more than the limit of \(size - 1) bytes"), "\(refused.stderr)")
         #expect(refused.stderr.split(separator: "\n").count == 1)
         let validate = try Runner.run(
-            ["validate", Runner.fixture("recordings/examples.jsonl"), "--spec", Self.spec, "--max-spec-bytes", String(size - 1)])
+            [
+                "validate", Runner.fixture("recordings/examples.jsonl"), "--spec", Self.spec, "--max-spec-bytes",
+                String(size - 1),
+            ])
         #expect(validate.status == 65)
     }
 
     @Test func recordingLineLength() throws {
         let cassette = Runner.fixture("recordings/examples.jsonl")
-        let longest = try String(contentsOfFile: cassette, encoding: .utf8).split(separator: "\n").map(\.utf8.count).max() ?? 0
+        let longest =
+            try String(contentsOfFile: cassette, encoding: .utf8).split(separator: "\n").map(\.utf8.count).max() ?? 0
         let fits = try Runner.run(["validate", cassette, "--max-line-bytes", String(longest)])
         #expect(fits.status == 0, "\(fits.stdout)")
         let cut = try Runner.run(["validate", cassette, "--max-line-bytes", String(longest - 1)])
         #expect(cut.status == 1)
-        #expect(cut.stdout.contains("entry is \(longest) bytes long, more than the limit of \(longest - 1) bytes; skipped"), "\(cut.stdout)")
+        #expect(
+            cut.stdout.contains("entry is \(longest) bytes long, more than the limit of \(longest - 1) bytes; skipped"),
+            "\(cut.stdout)")
     }
 
     @Test func bareBodySize() throws {
@@ -40,7 +46,8 @@ import Testing
         #expect(try Runner.run(arguments + ["--max-body-bytes", String(size)]).status == 0)
         let refused = try Runner.run(arguments + ["--max-body-bytes", String(size - 1)])
         #expect(refused.status == 65, "\(refused.stdout)\n\(refused.stderr)")
-        #expect(refused.stderr == "\(body):1:1: error: file is \(size) bytes, more than the limit of \(size - 1) bytes\n")
+        #expect(
+            refused.stderr == "\(body):1:1: error: file is \(size) bytes, more than the limit of \(size - 1) bytes\n")
     }
 
     @Test func harFileSize() throws {
@@ -49,13 +56,15 @@ import Testing
         #expect(try Runner.run(["validate", har, "--max-file-bytes", String(size)]).status != 65)
         let refused = try Runner.run(["validate", har, "--max-file-bytes", String(size - 1)])
         #expect(refused.status == 65, "\(refused.stdout)\n\(refused.stderr)")
-        #expect(refused.stderr == "\(har):1:1: error: file is \(size) bytes, more than the limit of \(size - 1) bytes\n")
+        #expect(
+            refused.stderr == "\(har):1:1: error: file is \(size) bytes, more than the limit of \(size - 1) bytes\n")
     }
 
     /// Four exchanges whose `execution_time` is a string: four findings in one JUnit case.
     private func fourFailures(in directory: URL) throws -> String {
         let id = "4f2b0c7e-9a3d-4b8e-a1f6-2c5d7e9b0a13"
-        let line = #"{"request": {"method": "GET", "url": "https://crew.example.com/status/\#(id)"}, "response": {"status": 200, "headers": {"content-type": "application/json"}, "body": {"status": "completed", "result": {"output": "done", "tasks": []}, "execution_time": "slow"}}}"#
+        let line =
+            #"{"request": {"method": "GET", "url": "https://crew.example.com/status/\#(id)"}, "response": {"status": 200, "headers": {"content-type": "application/json"}, "body": {"status": "completed", "result": {"output": "done", "tasks": []}, "execution_time": "slow"}}}"#
         let path = directory.appendingPathComponent("four.jsonl").path
         try String(repeating: line + "\n", count: 4).write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -81,7 +90,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         // Three tasks, each with a string execution_time: three violations in one body.
         let task = #"{"task_id": "t", "output": "o", "agent": "a", "execution_time": "slow"}"#
-        let body = #"{"status": "completed", "result": {"output": "done", "tasks": [\#(task), \#(task), \#(task)]}, "execution_time": 1.5}"#
+        let body =
+            #"{"status": "completed", "result": {"output": "done", "tasks": [\#(task), \#(task), \#(task)]}, "execution_time": 1.5}"#
         let path = directory.appendingPathComponent("body.json").path
         try body.write(toFile: path, atomically: true, encoding: .utf8)
         let arguments = ["validate", path, "--operation", "getExecutionStatus", "--status", "200"]
@@ -99,11 +109,16 @@ import Testing
         #expect(try Runner.run(["gate", report, "--max-report-bytes", String(size)]).status != 65)
         let refused = try Runner.run(["gate", report, "--max-report-bytes", String(size - 1)])
         #expect(refused.status == 65)
-        #expect(refused.stdout.contains("more than the limit of \(size - 1) bytes") || refused.stderr.contains("more than the limit of \(size - 1) bytes"))
+        #expect(
+            refused.stdout.contains("more than the limit of \(size - 1) bytes")
+                || refused.stderr.contains("more than the limit of \(size - 1) bytes"))
     }
 
     @Test func limitsMustBePositive() throws {
-        for option in ["--max-spec-bytes", "--max-line-bytes", "--max-body-bytes", "--max-file-bytes", "--max-findings-per-case", "--max-violations-per-body"] {
+        for option in [
+            "--max-spec-bytes", "--max-line-bytes", "--max-body-bytes", "--max-file-bytes", "--max-findings-per-case",
+            "--max-violations-per-body",
+        ] {
             let outcome = try Runner.run(["validate", Runner.fixture("recordings/examples.jsonl"), option, "0"])
             #expect(outcome.status == 64, "\(option)")
             #expect(outcome.stderr.contains(option), "\(option): \(outcome.stderr)")

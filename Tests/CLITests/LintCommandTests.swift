@@ -24,7 +24,13 @@ import Testing
         #expect(lines.first == "CrewAI AMP API (conform rendition) (OpenAPI 3.0.3, 4 operations)")
         #expect(lines.contains { $0.hasPrefix("GET     /inputs               getRequiredInputs") })
         #expect(lines.contains { $0.hasPrefix("POST    /kickoff              startCrewExecution") })
-        #expect(lines.contains { $0.hasPrefix("GET     /status/{kickoff_id}  getExecutionStatus") && $0.hasSuffix("200: ExecutionRunning | ExecutionCompleted | ExecutionError; 401: Error; 404: Error; 500: Error") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("GET     /status/{kickoff_id}  getExecutionStatus")
+                    && $0.hasSuffix(
+                        "200: ExecutionRunning | ExecutionCompleted | ExecutionError; 401: Error; 404: Error; 500: Error"
+                    )
+            })
         #expect(lines.contains { $0.hasPrefix("POST    /resume               resumeCrewExecution") })
         #expect(lines.last == "specs/crewai-amp.yaml: 0 errors, 0 warnings")
     }
@@ -44,8 +50,12 @@ import Testing
         let lines = outcome.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 4)
         #expect(lines[0] == "\(path):5:5: error: operation GET /broken has no responses [spec]")
-        #expect(lines[1] == "\(path):14:30: error: unknown type \"text\" (expected one of array, boolean, integer, number, object, string) [spec]")
-        #expect(lines[2] == "\(path):21:32: warning: required property \"missing\" is not defined in \"properties\" [spec]")
+        #expect(
+            lines[1]
+                == "\(path):14:30: error: unknown type \"text\" (expected one of array, boolean, integer, number, object, string) [spec]"
+        )
+        #expect(
+            lines[2] == "\(path):21:32: warning: required property \"missing\" is not defined in \"properties\" [spec]")
         #expect(lines[3] == "\(path): 2 errors, 1 warning")
     }
 
@@ -107,7 +117,9 @@ enum HostileDocuments {
         case "billion-laughs.yaml":
             var lines = ["a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]"]
             for level in 1..<10 {
-                lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ",") + "]")
+                lines.append(
+                    "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ",")
+                        + "]")
             }
             return lines.joined(separator: "\n") + "\n"
         case "deep.json":

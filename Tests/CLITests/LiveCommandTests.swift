@@ -16,8 +16,10 @@ import Testing
         #expect(try XMLSchemaCheck.problems(report) == nil)
         let xml = try String(contentsOfFile: report, encoding: .utf8)
         for name in [
-            #"<testcase name="completion" classname="execution 1""#, #"<testcase name="status order" classname="execution 1""#,
-            #"<testcase name="no token → 401" classname="probes""#, #"<testcase name="200 schema.oneOf" classname="GET /status/{kickoff_id}""#,
+            #"<testcase name="completion" classname="execution 1""#,
+            #"<testcase name="status order" classname="execution 1""#,
+            #"<testcase name="no token → 401" classname="probes""#,
+            #"<testcase name="200 schema.oneOf" classname="GET /status/{kickoff_id}""#,
         ] {
             #expect(xml.contains(name), "\(name)")
         }
@@ -29,7 +31,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let cassette = directory.appendingPathComponent("run.jsonl").path
         let live = try Runner.run(
-            ["live", "--drift", "wrong-type", "--record", cassette, "--junit", directory.appendingPathComponent("l.xml").path] + fast)
+            [
+                "live", "--drift", "wrong-type", "--record", cassette, "--junit",
+                directory.appendingPathComponent("l.xml").path,
+            ] + fast)
         #expect(live.status == 1)
         #expect(live.stdout.contains("as ExecutionCompleted: /execution_time: expected number, got string"))
         let offline = try Runner.run(["validate", cassette, "--junit", directory.appendingPathComponent("v.xml").path])
@@ -38,8 +43,12 @@ import Testing
         let offlineFailures = offline.stdout.split(separator: "\n").filter { $0.contains("[schema.type]") }.count
         #expect(liveFailures > 0 && liveFailures == offlineFailures)
         let clean = directory.appendingPathComponent("clean.jsonl").path
-        #expect(try Runner.run(["live", "--record", clean, "--junit", directory.appendingPathComponent("c.xml").path] + fast).status == 0)
-        #expect(try Runner.run(["validate", clean, "--junit", directory.appendingPathComponent("cv.xml").path]).status == 0)
+        #expect(
+            try Runner.run(
+                ["live", "--record", clean, "--junit", directory.appendingPathComponent("c.xml").path] + fast
+            ).status == 0)
+        #expect(
+            try Runner.run(["validate", clean, "--junit", directory.appendingPathComponent("cv.xml").path]).status == 0)
     }
 
     @Test func aRunEndedByItsTimeoutReportsWhatFinishedAndWhyItStopped() throws {
@@ -47,7 +56,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let report = directory.appendingPathComponent("live.xml").path
         let started = Date()
-        let outcome = try Runner.run(["live", "--task-seconds", "5", "--timeout", "1", "--probes", "none", "--junit", report])
+        let outcome = try Runner.run([
+            "live", "--task-seconds", "5", "--timeout", "1", "--probes", "none", "--junit", report,
+        ])
         #expect(outcome.status == 1)
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(try XMLSchemaCheck.problems(report) == nil)
@@ -65,12 +76,17 @@ import Testing
         let report = directory.appendingPathComponent("live.xml").path
         for format in ["text", "json"] {
             let outcome = try Runner.run(
-                ["live", "--token-env", "CONFORM_TEST_TOKEN", "--record", cassette, "--junit", report, "--format", format,
-                 "--drift", "extra-field"] + fast,
+                [
+                    "live", "--token-env", "CONFORM_TEST_TOKEN", "--record", cassette, "--junit", report, "--format",
+                    format,
+                    "--drift", "extra-field",
+                ] + fast,
                 environment: ["CONFORM_TEST_TOKEN": token])
             #expect(outcome.status == 0)
-            for artifact in [outcome.stdout, outcome.stderr, try String(contentsOfFile: report, encoding: .utf8),
-                             try String(contentsOfFile: cassette, encoding: .utf8)] {
+            for artifact in [
+                outcome.stdout, outcome.stderr, try String(contentsOfFile: report, encoding: .utf8),
+                try String(contentsOfFile: cassette, encoding: .utf8),
+            ] {
                 #expect(!artifact.contains(token))
                 #expect(!artifact.contains("9431-distinctive"))
             }
@@ -82,19 +98,24 @@ import Testing
         let directory = try Runner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let inputs = directory.appendingPathComponent("inputs.yaml").path
-        try "topic: Solid-state batteries\naudience: Product managers\n".write(toFile: inputs, atomically: true, encoding: .utf8)
+        try "topic: Solid-state batteries\naudience: Product managers\n".write(
+            toFile: inputs, atomically: true, encoding: .utf8)
         let resume = directory.appendingPathComponent("resume.json").path
         try #"{"task_id": "research_task", "human_feedback": "Looks good", "is_approve": true}"#
             .write(toFile: resume, atomically: true, encoding: .utf8)
         let cassette = directory.appendingPathComponent("run.jsonl").path
         let outcome = try Runner.run(
-            ["live", "--inputs", inputs, "--resume", resume, "--record", cassette, "--junit",
-             directory.appendingPathComponent("r.xml").path] + fast)
+            [
+                "live", "--inputs", inputs, "--resume", resume, "--record", cassette, "--junit",
+                directory.appendingPathComponent("r.xml").path,
+            ] + fast)
         #expect(outcome.status == 0, "\(outcome.stdout)")
         #expect(outcome.stdout.contains("POST /resume              200"))
         let recorded = try String(contentsOfFile: cassette, encoding: .utf8)
         #expect(recorded.contains(#"/kickoff""#))
-        #expect(recorded.contains(#"{"status":"resumed","message":"Execution resumed"}"#) || recorded.contains(#""status":"resumed""#))
+        #expect(
+            recorded.contains(#"{"status":"resumed","message":"Execution resumed"}"#)
+                || recorded.contains(#""status":"resumed""#))
         let badInputs = directory.appendingPathComponent("bad.yaml").path
         try "- not\n- an object\n".write(toFile: badInputs, atomically: true, encoding: .utf8)
         let bad = try Runner.run(["live", "--inputs", badInputs] + fast)
@@ -106,7 +127,9 @@ import Testing
         let started = Date()
         let directory = try Runner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let outcome = try Runner.run(["live", "--base-url", "http://127.0.0.1:1", "--junit", directory.appendingPathComponent("r.xml").path])
+        let outcome = try Runner.run([
+            "live", "--base-url", "http://127.0.0.1:1", "--junit", directory.appendingPathComponent("r.xml").path,
+        ])
         #expect(outcome.status == 69)
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(outcome.stdout.contains("connection refused") || outcome.stdout.contains("[transport]"))

@@ -24,8 +24,10 @@ import Testing
         #expect(first.hasPrefix("conform reference crew listening on http://127.0.0.1:"))
         let url = String(first.dropFirst("conform reference crew listening on ".count))
         let live = try Runner.run(
-            ["live", "--base-url", url, "--token-env", "MOCK_TOKEN", "--poll-interval", "0.02", "--junit",
-             directory.appendingPathComponent("r.xml").path],
+            [
+                "live", "--base-url", url, "--token-env", "MOCK_TOKEN", "--poll-interval", "0.02", "--junit",
+                directory.appendingPathComponent("r.xml").path,
+            ],
             environment: ["MOCK_TOKEN": "mock-test-token"])
         #expect(live.status == 0, "\(live.stdout)")
         process.terminate()

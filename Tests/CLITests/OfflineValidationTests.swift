@@ -31,7 +31,10 @@ import Testing
         let lines = outcome.stdout.split(separator: "\n").map(String.init)
         #expect(lines.filter { $0.hasSuffix("[schema.oneOf]") }.count == 2)
         #expect(lines[0].contains("platform-shape.jsonl:1:"))
-        #expect(lines[0].contains(#"error: matches 2 of the 3 oneOf alternatives (ExecutionRunning and ExecutionError) but must match exactly one: "status", which tells them apart, is missing"#))
+        #expect(
+            lines[0].contains(
+                #"error: matches 2 of the 3 oneOf alternatives (ExecutionRunning and ExecutionError) but must match exactly one: "status", which tells them apart, is missing"#
+            ))
         #expect(try XMLSchemaCheck.problems(report) == nil)
         let xml = try String(contentsOfFile: report, encoding: .utf8)
         #expect(xml.contains(#"<testcase name="200 schema.oneOf" classname="GET /status/{kickoff_id}" time="#))
@@ -57,7 +60,9 @@ import Testing
         let outcome = try Runner.run(["validate", Runner.fixture("recordings"), "--format", "json", "--junit", report])
         #expect(outcome.status == 1)
         let lines = outcome.stdout.split(separator: "\n")
-        let summary = try #require(try JSONSerialization.jsonObject(with: Data(lines.last.map { Array($0.utf8) } ?? [])) as? [String: [String: Any]])
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(lines.last.map { Array($0.utf8) } ?? []))
+                as? [String: [String: Any]])
         #expect(summary["summary"]?["exchanges"] as? Int == 21)
         for line in lines.dropLast() {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
@@ -73,12 +78,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         // A body that echoes the request's token must not leak it either.
         let echo = directory.appendingPathComponent("echo.jsonl").path
-        let line = #"{"request":{"method":"GET","url":"https://c/status/4f2b0c7e-9a3d-4b8e-a1f6-2c5d7e9b0a13","headers":{"Authorization":"Bearer echo-secret-token-42"}},"response":{"status":200,"headers":{"content-type":"application/json"},"body":{"status":"running","token":"echo-secret-token-42"}}}"#
+        let line =
+            #"{"request":{"method":"GET","url":"https://c/status/4f2b0c7e-9a3d-4b8e-a1f6-2c5d7e9b0a13","headers":{"Authorization":"Bearer echo-secret-token-42"}},"response":{"status":200,"headers":{"content-type":"application/json"},"body":{"status":"running","token":"echo-secret-token-42"}}}"#
         try (line + "\n").write(toFile: echo, atomically: true, encoding: .utf8)
         for format in ["text", "json"] {
             let report = directory.appendingPathComponent("r-\(format).xml").path
             let outcome = try Runner.run([
-                "validate", recording("chrome.har"), recording("examples.jsonl"), recording("schemathesis-vcr.yaml"), echo,
+                "validate", recording("chrome.har"), recording("examples.jsonl"), recording("schemathesis-vcr.yaml"),
+                echo,
                 "--format", format, "--junit", report,
             ])
             let xml = try String(contentsOfFile: report, encoding: .utf8)

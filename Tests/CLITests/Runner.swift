@@ -42,8 +42,12 @@ struct Runner {
         // Commands that write a report get a temporary one unless the test names it: tests never
         // write into the repository's reports/ folder.
         var arguments = arguments
-        if let command = arguments.first, ["lint", "validate", "live"].contains(command), !arguments.contains("--junit") {
-            arguments += ["--junit", FileManager.default.temporaryDirectory.appendingPathComponent("conform-\(UUID().uuidString).xml").path]
+        if let command = arguments.first, ["lint", "validate", "live"].contains(command), !arguments.contains("--junit")
+        {
+            arguments += [
+                "--junit",
+                FileManager.default.temporaryDirectory.appendingPathComponent("conform-\(UUID().uuidString).xml").path,
+            ]
         }
         return try execute(binary, arguments, in: directory, environment: environment)
     }

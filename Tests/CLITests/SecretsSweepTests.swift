@@ -39,8 +39,10 @@ import Testing
         // live, bundled crew echoing the token back: text and JSON output, a recording, a report.
         for format in ["text", "json"] {
             let outcome = try Runner.run(
-                ["live", "--token-env", "SWEEP_TOKEN", "--drift", "echo-token", "--format", format,
-                 "--record", path("live-\(format).jsonl"), "--junit", path("live-\(format).xml")] + fast,
+                [
+                    "live", "--token-env", "SWEEP_TOKEN", "--drift", "echo-token", "--format", format,
+                    "--record", path("live-\(format).jsonl"), "--junit", path("live-\(format).xml"),
+                ] + fast,
                 environment: environment)
             #expect(outcome.status == 1, "\(outcome.stdout)\n\(outcome.stderr)")
             artifacts.add("live --format \(format)", outcome)
@@ -55,8 +57,10 @@ import Testing
         let crew = try await ReferenceCrew.start(
             configuration: CrewConfiguration(token: Self.token, taskSeconds: 0.05, drifts: [.echoToken]))
         let remote = try await Runner.runDetached(
-            ["live", "--base-url", crew.url, "--token-file", path("token.txt"), "--record", path("remote.jsonl"),
-             "--junit", path("remote.xml"), "--poll-interval", "0.02"],
+            [
+                "live", "--base-url", crew.url, "--token-file", path("token.txt"), "--record", path("remote.jsonl"),
+                "--junit", path("remote.xml"), "--poll-interval", "0.02",
+            ],
             environment: environment)
         await crew.stop()
         #expect(remote.status == 1, "\(remote.stdout)\n\(remote.stderr)")
@@ -78,7 +82,8 @@ import Testing
         let validateReport = try String(contentsOfFile: path("validate-text.xml"), encoding: .utf8)
         #expect(validateReport.contains("[REDACTED]"))
         // …and the recordings conform wrote itself.
-        let replay = try Runner.run(["validate", path("live-text.jsonl"), "--junit", path("replay.xml")], environment: environment)
+        let replay = try Runner.run(
+            ["validate", path("live-text.jsonl"), "--junit", path("replay.xml")], environment: environment)
         artifacts.add("validate of a live recording", replay)
         artifacts.add(file: path("replay.xml"))
 
@@ -88,7 +93,8 @@ import Testing
         artifacts.add("lint", lint)
         artifacts.add(file: path("lint.xml"))
         let reports = ["live-text.xml", "live-json.xml", "remote.xml", "validate-text.xml", "replay.xml"].map(path)
-        let gate = try Runner.run(["gate"] + reports + ["--summary-markdown", path("summary.md")], environment: environment)
+        let gate = try Runner.run(
+            ["gate"] + reports + ["--summary-markdown", path("summary.md")], environment: environment)
         #expect(gate.status == 1)
         artifacts.add("gate", gate)
         artifacts.add(file: path("summary.md"))
@@ -147,6 +153,7 @@ import Testing
         let stdout = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
         #expect(stdout.contains("listening on http://"))
         return Runner.Outcome(
-            status: process.terminationStatus, stdout: stdout, stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+            status: process.terminationStatus, stdout: stdout,
+            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 }

@@ -17,7 +17,10 @@ import Testing
         let outcome = try Runner.run(["validate", file, "--operation", "GET /status/{kickoff_id}", "--status", "200"])
         #expect(outcome.status == 1)
         let first = try #require(outcome.stdout.split(separator: "\n").first.map(String.init))
-        #expect(first.hasPrefix("\(file):1:1: error: matches 2 of the 3 oneOf alternatives (ExecutionRunning and ExecutionError) but must match exactly one: \"status\", which tells them apart, is missing;"))
+        #expect(
+            first.hasPrefix(
+                "\(file):1:1: error: matches 2 of the 3 oneOf alternatives (ExecutionRunning and ExecutionError) but must match exactly one: \"status\", which tells them apart, is missing;"
+            ))
         #expect(first.hasSuffix("[schema.oneOf]"))
         #expect(first.contains("(spec specs/crewai-amp.yaml:"))
     }
@@ -35,7 +38,8 @@ import Testing
         #expect(finding["status"] as? Int == 200)
         #expect(finding["instance"] as? String == "")
         #expect((finding["spec"] as? String)?.hasPrefix("specs/crewai-amp.yaml:") == true)
-        let summary = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: [String: Any]])
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: [String: Any]])
         #expect(summary["summary"]?["exchanges"] as? Int == 1)
         #expect(summary["summary"]?["failed"] as? Int == 1)
     }
@@ -47,8 +51,11 @@ import Testing
         try "{\"status\": \"running\",".write(toFile: broken, atomically: true, encoding: .utf8)
         let outcome = try Runner.run(["validate", broken] + statusArguments)
         #expect(outcome.status == 1)
-        #expect(outcome.stdout.hasPrefix("\(broken):1:22: error: the body is not well-formed JSON: unexpected end of input"))
-        let missing = try Runner.run(["validate", directory.appendingPathComponent("nope.json").path] + statusArguments)
+        #expect(
+            outcome.stdout.hasPrefix("\(broken):1:22: error: the body is not well-formed JSON: unexpected end of input")
+        )
+        let missing = try Runner.run(
+            ["validate", directory.appendingPathComponent("nope.json").path] + statusArguments)
         #expect(missing.status == 66)
     }
 

@@ -74,7 +74,9 @@ public final class FaultyServer: Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listening, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listening, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(listening, 64) == 0 else {
             close(listening)
@@ -139,7 +141,9 @@ public final class FaultyServer: Sendable {
         switch fault {
         case .resetMidBody:
             send(connection, head(200, ["Content-Type: application/json", "Content-Length: 2000"]))
-            send(connection, Array(#"{"state": "RUNNING", "status": ""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: 70))
+            send(
+                connection,
+                Array(#"{"state": "RUNNING", "status": ""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: 70))
             var lingering = linger(l_onoff: 1, l_linger: 0)
             setsockopt(connection, SOL_SOCKET, SO_LINGER, &lingering, socklen_t(MemoryLayout<linger>.size))
         case .neverAnswers:
@@ -176,7 +180,14 @@ public final class FaultyServer: Sendable {
                 forward(request, on: connection)
             } else {
                 let body = Array(#"{"error": "Too Many Requests", "message": "slow down"}"#.utf8)
-                send(connection, head(429, ["Content-Type: application/json", "Retry-After: \(retryAfter)", "Content-Length: \(body.count)"]) + body)
+                send(
+                    connection,
+                    head(
+                        429,
+                        [
+                            "Content-Type: application/json", "Retry-After: \(retryAfter)",
+                            "Content-Length: \(body.count)",
+                        ]) + body)
             }
         case .unavailable(let retryAfter):
             let body = Array(#"{"error": "Service Unavailable", "message": "try later"}"#.utf8)
@@ -187,7 +198,9 @@ public final class FaultyServer: Sendable {
     }
 
     private func head(_ status: Int, _ fields: [String]) -> [UInt8] {
-        let reason = [200: "OK", 302: "Found", 307: "Temporary Redirect", 429: "Too Many Requests", 503: "Service Unavailable"][status] ?? "Status"
+        let reason =
+            [200: "OK", 302: "Found", 307: "Temporary Redirect", 429: "Too Many Requests", 503: "Service Unavailable"][
+                status] ?? "Status"
         return Array((["HTTP/1.1 \(status) \(reason)", "Connection: close"] + fields).joined(separator: "\r\n").utf8)
             + Array("\r\n\r\n".utf8)
     }
@@ -206,7 +219,9 @@ public final class FaultyServer: Sendable {
         address.sin_addr.s_addr = inet_addr(upstream.host)
         address.sin_port = upstream.port.bigEndian
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(outgoing, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(outgoing, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else { return }
         var lines = ["\(request.method) \(request.target) HTTP/1.1"]
@@ -230,7 +245,8 @@ public final class FaultyServer: Sendable {
                 head = pending
                 continue
             }
-            let lines = String(decoding: pending[..<end], as: UTF8.self).components(separatedBy: "\r\n")
+            let lines =
+                String(decoding: pending[..<end], as: UTF8.self).components(separatedBy: "\r\n")
                 .filter { !$0.lowercased().hasPrefix("connection:") } + ["Connection: close"]
             guard send(connection, Array(lines.joined(separator: "\r\n").utf8) + Array(pending[end...])) else { return }
             head = nil
@@ -241,7 +257,9 @@ public final class FaultyServer: Sendable {
     private func send(_ socket: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { systemSend(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                systemSend(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if sent < 0 && errno == EINTR { continue }
             guard sent > 0 else { return false }
             offset += sent
@@ -297,7 +315,8 @@ public final class FaultyServer: Sendable {
         let lines = String(decoding: bytes[..<(headEnd - 4)], as: UTF8.self).components(separatedBy: "\r\n")
         let parts = lines[0].split(separator: " ")
         guard parts.count >= 2 else { return nil }
-        var request = Request(method: String(parts[0]), target: String(parts[1]), fields: Array(lines.dropFirst()), body: [])
+        var request = Request(
+            method: String(parts[0]), target: String(parts[1]), fields: Array(lines.dropFirst()), body: [])
         let length = request.header("content-length").flatMap { Int($0) } ?? 0
         request.body = Array(bytes[headEnd...])
         while request.body.count < length {

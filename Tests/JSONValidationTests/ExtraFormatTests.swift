@@ -277,14 +277,16 @@ import Testing
         for example in Self.regexExamples where !example.string.contains("(?<=") && !example.string.contains("(?<!") {
             let accepted = example.string.contains("{99999999999999999998,") || Pattern(example.string) != nil
             // `pattern` also reads identity escapes the web-compatible way (`\-` is `-`); nothing else is looser.
-            let strictOrIdentity = checker(example.string)
+            let strictOrIdentity =
+                checker(example.string)
                 || checker(ECMAPattern.identityEscapesRewritten(example.string))
             #expect(accepted == strictOrIdentity, "\(example.string.debugDescription)")
         }
     }
 
     @Test(arguments: [
-        (#"^[\w\-.]+$"#, "a-b.c_d", true), (#"^\d{3}\-\d{4}$"#, "555-1234", true), (#"^\d{3}\-\d{4}$"#, "5551234", false),
+        (#"^[\w\-.]+$"#, "a-b.c_d", true), (#"^\d{3}\-\d{4}$"#, "555-1234", true),
+        (#"^\d{3}\-\d{4}$"#, "5551234", false),
         (#"^[a-z0-9_\-]+$"#, "run-42", true), (#"^\@\:"#, "@:", true),
     ])
     func realWorldIdentityEscapesWork(pattern: String, text: String, matches: Bool) throws {

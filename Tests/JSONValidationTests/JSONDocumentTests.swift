@@ -158,8 +158,9 @@ struct MalformedJSON: Sendable, CustomTestStringConvertible {
 @Suite struct JSONDocumentSyntaxErrorTests {
     @Test(arguments: MalformedJSON.all)
     func rejectsMalformedInput(_ input: MalformedJSON) {
-        #expect(throws: JSONSyntaxError(
-            message: input.message, offset: input.offset, line: input.line, column: input.column)
+        #expect(
+            throws: JSONSyntaxError(
+                message: input.message, offset: input.offset, line: input.line, column: input.column)
         ) {
             _ = try JSONDocument(bytes: input.bytes)
         }
@@ -225,7 +226,8 @@ struct MalformedJSON: Sendable, CustomTestStringConvertible {
     @Test func keepsBigNumbersAsExactText() throws {
         let document = try JSONDocument(text: "[12345678901234567890, 1e400, -0, -1.5E+3, 42]")
         let numbers = Array(document.elements(of: 0))
-        #expect(numbers.map { document.numberText(at: $0) } == ["12345678901234567890", "1e400", "-0", "-1.5E+3", "42"])
+        #expect(
+            numbers.map { document.numberText(at: $0) } == ["12345678901234567890", "1e400", "-0", "-1.5E+3", "42"])
         let flags = numbers.map { document.tape[$0].flags }
         #expect(flags[0] == JSONToken.isIntegerText)
         #expect(flags[1] == 0)
@@ -271,8 +273,10 @@ struct MalformedJSON: Sendable, CustomTestStringConvertible {
         (#""\ud800\ud800\udc00""#, "\u{FFFD}𐀀", 2, false, true),
         (#""\udc00\ud800""#, "\u{FFFD}\u{FFFD}", 2, false, true),
         (#""\u0000""#, "\u{0}", 1, true, true),
-        (#""a long ASCII string that spans several eight-byte words""#,
-         "a long ASCII string that spans several eight-byte words", 55, true, false),
+        (
+            #""a long ASCII string that spans several eight-byte words""#,
+            "a long ASCII string that spans several eight-byte words", 55, true, false
+        ),
     ])
     func decodesStrings(_ text: String, _ decoded: String, _ codePoints: UInt32, _ isASCII: Bool, _ hasEscapes: Bool)
         throws

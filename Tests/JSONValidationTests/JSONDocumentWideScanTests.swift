@@ -65,9 +65,11 @@ import Testing
                 digits[position] = bad
                 let text = "[\"\(pad)\\u\(digits.joined())5678\"]"
                 let offset = 2 + padding + 2 + position
-                #expect(throws: JSONSyntaxError(
-                    message: "invalid hex digit \(shown) in \\u escape", offset: offset, line: 1, column: offset + 1))
-                {
+                #expect(
+                    throws: JSONSyntaxError(
+                        message: "invalid hex digit \(shown) in \\u escape", offset: offset, line: 1, column: offset + 1
+                    )
+                ) {
                     try JSONDocument(text: text)
                 }
             }
@@ -94,16 +96,18 @@ import Testing
         #expect(accented.tape[0].count == UInt32(position + 3 + 11))
         let ended = try JSONDocument(text: "\"\(before)\"")
         #expect(ended.string(at: 0) == before)
-        #expect(throws: JSONSyntaxError(
-            message: "unescaped control character U+001F in string", offset: 1 + position, line: 1,
-            column: 2 + position))
-        {
+        #expect(
+            throws: JSONSyntaxError(
+                message: "unescaped control character U+001F in string", offset: 1 + position, line: 1,
+                column: 2 + position)
+        ) {
             try JSONDocument(bytes: Array("\"\(before)".utf8) + [0x1F] + Array("\(after)\"".utf8))
         }
-        #expect(throws: JSONSyntaxError(
-            message: "invalid UTF-8: unexpected continuation byte 0x80", offset: 1 + position, line: 1,
-            column: 2 + position))
-        {
+        #expect(
+            throws: JSONSyntaxError(
+                message: "invalid UTF-8: unexpected continuation byte 0x80", offset: 1 + position, line: 1,
+                column: 2 + position)
+        ) {
             try JSONDocument(bytes: Array("\"\(before)".utf8) + [0x80] + Array("\(after)\"".utf8))
         }
         #expect(throws: JSONSyntaxError(message: "unterminated string", offset: 0, line: 1, column: 1)) {
@@ -120,13 +124,14 @@ import Testing
         #expect(document.string(at: 2) == "中 ")
     }
 
-    @Test(arguments: [
-        ("\"中文 ", [0x01], "unescaped control character U+0001 in string", 0),
-        ("\"中文 ", [0xC3, 0x28], "invalid UTF-8: truncated multi-byte sequence", 1),
-        ("\"中文 ", [0xED, 0xA0, 0x80], "invalid UTF-8: encoded surrogate (U+D800 to U+DFFF)", 0),
-        ("\"\\u4e2d \\", Array("x".utf8), "invalid escape sequence '\\x'", 0),
-        ("\"\\u4e2d \\u12", Array("G4".utf8), "invalid hex digit 'G' in \\u escape", 0),
-    ] as [(String, [UInt8], String, Int)])
+    @Test(
+        arguments: [
+            ("\"中文 ", [0x01], "unescaped control character U+0001 in string", 0),
+            ("\"中文 ", [0xC3, 0x28], "invalid UTF-8: truncated multi-byte sequence", 1),
+            ("\"中文 ", [0xED, 0xA0, 0x80], "invalid UTF-8: encoded surrogate (U+D800 to U+DFFF)", 0),
+            ("\"\\u4e2d \\", Array("x".utf8), "invalid escape sequence '\\x'", 0),
+            ("\"\\u4e2d \\u12", Array("G4".utf8), "invalid hex digit 'G' in \\u escape", 0),
+        ] as [(String, [UInt8], String, Int)])
     func keepsTheFirstErrorInsideRunsOfNonASCIIAndEscapes(prefix: String, bad: [UInt8], message: String, shift: Int) {
         let bytes = Array(prefix.utf8) + bad + Array(" tail\"".utf8)
         let offset = prefix.utf8.count + shift

@@ -92,11 +92,12 @@ import Testing
         #expect(!tiny.isNegative)
     }
 
-    @Test(arguments: [
-        ("9223372036854775807", Int64.max), ("-9223372036854775808", Int64.min), ("9223372036854775808", nil),
-        ("-9223372036854775809", nil), ("1e18", 1_000_000_000_000_000_000), ("1e19", nil), ("0", 0), ("-0", 0),
-        ("92233720368547758.07e2", Int64.max), ("1.5", nil), ("-42.0", -42), ("1e400", nil), ("1e-400", nil),
-    ] as [(String, Int64?)])
+    @Test(
+        arguments: [
+            ("9223372036854775807", Int64.max), ("-9223372036854775808", Int64.min), ("9223372036854775808", nil),
+            ("-9223372036854775809", nil), ("1e18", 1_000_000_000_000_000_000), ("1e19", nil), ("0", 0), ("-0", 0),
+            ("92233720368547758.07e2", Int64.max), ("1.5", nil), ("-42.0", -42), ("1e400", nil), ("1e-400", nil),
+        ] as [(String, Int64?)])
     func int64Value(text: String, expected: Int64?) throws {
         #expect(try #require(number(text)).int64Value == expected)
     }
@@ -119,11 +120,12 @@ import Testing
 
     // MARK: Conversions
 
-    @Test(arguments: [
-        ("1e400", .infinity), ("-1e400", -.infinity), ("1e-400", 0), ("0.1", 0.1), ("-2.5", -2.5),
-        ("12345678901234567890", 12_345_678_901_234_567_168), ("1.7976931348623157e308", .greatestFiniteMagnitude),
-        ("5e-324", .leastNonzeroMagnitude), ("1e99999999999999999999", .infinity), ("0", 0),
-    ] as [(String, Double)])
+    @Test(
+        arguments: [
+            ("1e400", .infinity), ("-1e400", -.infinity), ("1e-400", 0), ("0.1", 0.1), ("-2.5", -2.5),
+            ("12345678901234567890", 12_345_678_901_234_567_168), ("1.7976931348623157e308", .greatestFiniteMagnitude),
+            ("5e-324", .leastNonzeroMagnitude), ("1e99999999999999999999", .infinity), ("0", 0),
+        ] as [(String, Double)])
     func doubleValue(text: String, expected: Double) throws {
         #expect(try #require(number(text)).doubleValue == expected)
     }
@@ -137,10 +139,12 @@ import Testing
         #expect(made.int64Value == Int64(value))
     }
 
-    @Test(arguments: [
-        (1e20, "1e20"), (1e-7, "1e-7"), (0.1, "0.1"), (-2.5, "-2.5"), (100, "100.0"), (.leastNonzeroMagnitude, "5e-324"),
-        (1.7976931348623157e308, "1.7976931348623157e308"), (-1.5e-10, "-1.5e-10"),
-    ] as [(Double, String)])
+    @Test(
+        arguments: [
+            (1e20, "1e20"), (1e-7, "1e-7"), (0.1, "0.1"), (-2.5, "-2.5"), (100, "100.0"),
+            (.leastNonzeroMagnitude, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e308"), (-1.5e-10, "-1.5e-10"),
+        ] as [(Double, String)])
     func fromDouble(value: Double, text: String) throws {
         let made = try #require(JSONNumber(value))
         #expect(made.text == text)

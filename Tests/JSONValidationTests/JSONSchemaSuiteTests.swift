@@ -8,7 +8,8 @@ import Testing
 /// OpenAPI 3.1 rules. Cases we knowingly do not support are listed, with reasons, in
 /// `Fixtures/suite-known-unsupported.txt`; the test fails when a listed case passes or an
 /// unlisted case fails.
-@Suite(.enabled(if: SuiteLocation.root != nil, "../shared/json-schema-test-suite is absent: skipping the official suite"))
+@Suite(
+    .enabled(if: SuiteLocation.root != nil, "../shared/json-schema-test-suite is absent: skipping the official suite"))
 struct JSONSchemaSuiteTests {
     @Test(arguments: [("draft4", SchemaRules.openAPI30), ("draft2020-12", SchemaRules.openAPI31)])
     func passesTheOfficialSuite(draft: String, rules: SchemaRules) throws {
@@ -26,7 +27,8 @@ struct JSONSchemaSuiteTests {
                 let groupDescription = suite.string(at: try #require(member("description", of: group, in: suite)))
                 let schemaIndex = try #require(member("schema", of: group, in: suite))
                 var documents = DocumentSet()
-                documents.add(uri: "http://conform.invalid/schema.json", root: suite.documentNode(at: schemaIndex, file: file))
+                documents.add(
+                    uri: "http://conform.invalid/schema.json", root: suite.documentNode(at: schemaIndex, file: file))
                 for (uri, node) in remotes { documents.add(uri: uri, root: node) }
                 var compiler = SchemaCompiler(documents: documents, rules: rules)
                 let schema = compiler.compile(NodeAddress(document: 0, pointer: ""))
@@ -52,7 +54,9 @@ struct JSONSchemaSuiteTests {
                 }
             }
         }
-        print("\(draft): \(passed) passed, \(knownFailures) known-unsupported, \(unexpected.count) unexpected failures, \(fixed.count) listed but passing")
+        print(
+            "\(draft): \(passed) passed, \(knownFailures) known-unsupported, \(unexpected.count) unexpected failures, \(fixed.count) listed but passing"
+        )
         #expect(unexpected == [], "unexpected failures")
         #expect(fixed == [], "listed as unsupported but passing: remove them from suite-known-unsupported.txt")
         #expect(passed > 0)

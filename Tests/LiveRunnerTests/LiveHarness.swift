@@ -20,7 +20,9 @@ enum LiveHarness {
         var failingChecks: [String] {
             var checks: Set<String> = []
             for item in result.exchanges {
-                for finding in item.outcome.findings where finding.severity == .error { checks.insert(finding.check.rawValue) }
+                for finding in item.outcome.findings where finding.severity == .error {
+                    checks.insert(finding.check.rawValue)
+                }
             }
             for step in result.steps {
                 for finding in step.findings where finding.severity == .error { checks.insert(finding.check.rawValue) }
@@ -30,7 +32,11 @@ enum LiveHarness {
         }
 
         var warningChecks: [String] {
-            Set(result.exchanges.flatMap { $0.outcome.findings.filter { $0.severity == .warning }.map(\.check.rawValue) }).sorted()
+            Set(
+                result.exchanges.flatMap {
+                    $0.outcome.findings.filter { $0.severity == .warning }.map(\.check.rawValue)
+                }
+            ).sorted()
         }
     }
 
@@ -39,7 +45,8 @@ enum LiveHarness {
         readTimeout: Double = 10, stallAfterPolls: Int? = nil, token: String = "test-token-\(UUID().uuidString)"
     ) async throws -> Outcome {
         guard let compiled else { throw HarnessError.noSpec }
-        var configuration = CrewConfiguration(token: token, taskSeconds: 0.05, drifts: drifts, slowDelay: readTimeout + 0.5)
+        var configuration = CrewConfiguration(
+            token: token, taskSeconds: 0.05, drifts: drifts, slowDelay: readTimeout + 0.5)
         configuration.stallAfterPolls = stallAfterPolls
         let crew = try await ReferenceCrew.start(configuration: configuration)
         let transport = AsyncHTTPTransport(connectTimeout: 10, readTimeout: readTimeout)

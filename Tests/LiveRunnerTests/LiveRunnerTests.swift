@@ -57,7 +57,8 @@ import Testing
         let outcome = try await LiveHarness.run(timeout: 1.5, readTimeout: 0.3, stallAfterPolls: 2)
         #expect(Date().timeIntervalSince(started) < 8)
         #expect(outcome.failingChecks.contains("timeout"))
-        let completion = try #require(outcome.result.steps.first { $0.group == "execution 1" && $0.name == "completion" })
+        let completion = try #require(
+            outcome.result.steps.first { $0.group == "execution 1" && $0.name == "completion" })
         #expect(completion.error?.check == .timeout)
         #expect(completion.error?.message.hasPrefix("execution 1 (") == true)
         #expect(completion.error?.message.contains("did not finish within 1.5 s") == true)
@@ -67,7 +68,10 @@ import Testing
         let outcome = try await LiveHarness.run(kickoffs: 20, concurrency: 5)
         #expect(outcome.failingChecks == [])
         for number in 1...20 {
-            #expect(outcome.result.steps.contains { $0.group == "execution \(number)" && $0.name == "completion" && $0.findings.isEmpty })
+            #expect(
+                outcome.result.steps.contains {
+                    $0.group == "execution \(number)" && $0.name == "completion" && $0.findings.isEmpty
+                })
         }
         let kickoffs = outcome.result.exchanges.filter { $0.exchange.method == "POST" && $0.exchange.status == 200 }
         #expect(kickoffs.count == 20)

@@ -16,12 +16,16 @@ private struct EchoServer {
             switch request.uri.path {
             case "/echo":
                 let auth = request.headers[.authorization] ?? "none"
-                return Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody(byteBuffer: ByteBuffer(string: auth)))
+                return Response(
+                    status: .ok, headers: [.contentType: "text/plain"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: auth)))
             case "/redirect":
                 let target = request.uri.queryParameters.get("to") ?? "/redirect"
                 return Response(status: .found, headers: [.location: target])
             case "/big":
-                return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(repeating: UInt8(ascii: "x"), count: 100_000)))
+                return Response(
+                    status: .ok,
+                    body: ResponseBody(byteBuffer: ByteBuffer(repeating: UInt8(ascii: "x"), count: 100_000)))
             default:
                 return Response(status: .notFound)
             }
@@ -49,14 +53,19 @@ private struct EchoServer {
     @Test func aRedirectToAnotherOriginDropsTheToken() async throws {
         let first = try await EchoServer.start()
         let second = try await EchoServer.start()
-        defer { Task { await first.stop(); await second.stop() } }
+        defer {
+            Task {
+                await first.stop(); await second.stop()
+            }
+        }
         let headers = [HTTPHeader(name: "Authorization", value: "Bearer secret-for-first-origin")]
         try await AsyncHTTPTransport.with(connectTimeout: 10, readTimeout: 10) { transport in
             let same = try await transport.send(
                 OutgoingRequest(method: "GET", url: first.url + "/redirect?to=/echo", headers: headers))
             #expect(String(decoding: same.body, as: UTF8.self) == "Bearer secret-for-first-origin")
             let other = try await transport.send(
-                OutgoingRequest(method: "GET", url: first.url + "/redirect?to=" + second.url + "/echo", headers: headers))
+                OutgoingRequest(
+                    method: "GET", url: first.url + "/redirect?to=" + second.url + "/echo", headers: headers))
             #expect(other.status == 200)
             #expect(String(decoding: other.body, as: UTF8.self) == "none")
             #expect(other.url == second.url + "/echo")

@@ -7,14 +7,17 @@ import Testing
 /// given back as they are read; these tests check the edges of that.
 @Suite struct MappedRecordingTests {
     private func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conform-mapped-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "conform-mapped-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let url = directory.appendingPathComponent(name)
         try Data(bytes).write(to: url)
         return url.path
     }
 
-    private func read(_ path: String, _ kind: RecordingKind, limits: RecordingLimits = .default) throws -> [RecordingEvent] {
+    private func read(_ path: String, _ kind: RecordingKind, limits: RecordingLimits = .default) throws
+        -> [RecordingEvent]
+    {
         var events: [RecordingEvent] = []
         try RecordingSet(limits: limits).read(path, kind: kind) { events.append($0) }
         return events
@@ -25,7 +28,8 @@ import Testing
     }
 
     @Test func splitsLinesEndedByLFOrCRLFAndALastLineWithout() throws {
-        let text = line(status: 200, body: "1") + "\r\n" + "\n" + line(status: 201, body: "[2]") + "\n  \r\n"
+        let text =
+            line(status: 200, body: "1") + "\r\n" + "\n" + line(status: 201, body: "[2]") + "\n  \r\n"
             + line(status: 202, body: "{\"a\":3}")
         let events = try read(try temporaryFile("lines.jsonl", Array(text.utf8)), .cassette)
         let exchanges = events.compactMap { if case .exchange(let exchange) = $0 { exchange } else { nil } }
@@ -40,10 +44,11 @@ import Testing
         let events = try read(
             try temporaryFile("long.jsonl", Array(text.utf8)), .cassette, limits: RecordingLimits(maxLineBytes: 200))
         let messages = events.compactMap { if case .problem(let finding) = $0 { finding.message } else { nil } }
-        #expect(messages == [
-            "entry is \(long.utf8.count) bytes long, more than the limit of 200 bytes; skipped",
-            "entry is \(long.utf8.count) bytes long, more than the limit of 200 bytes; skipped",
-        ])
+        #expect(
+            messages == [
+                "entry is \(long.utf8.count) bytes long, more than the limit of 200 bytes; skipped",
+                "entry is \(long.utf8.count) bytes long, more than the limit of 200 bytes; skipped",
+            ])
         let statuses = events.compactMap { if case .exchange(let exchange) = $0 { exchange.status } else { nil } }
         #expect(statuses == [200, 203])
     }
@@ -117,8 +122,10 @@ import Testing
             #expect(read.map(\.1) == bodies)
             #expect(read.map { $0.0.split(separator: "#").last.map(String.init) } == (1...40).map { String($0) })
             let messages = events.compactMap { if case .problem(let finding) = $0 { finding.message } else { nil } }
-            #expect(messages == (name == "cut.har"
-                ? ["the file ends inside log.entries (truncated after 40 complete entries)"] : []))
+            #expect(
+                messages
+                    == (name == "cut.har"
+                        ? ["the file ends inside log.entries (truncated after 40 complete entries)"] : []))
         }
     }
 }

@@ -63,7 +63,8 @@ import Testing
     @Test func readsCassettesLineByLine() throws {
         let read = exchanges(try events("examples.jsonl"))
         #expect(read.count == 6)
-        #expect(read.map(\.source).map { $0.split(separator: ":").last.map(String.init) } == ["1", "2", "3", "4", "5", "6"])
+        #expect(
+            read.map(\.source).map { $0.split(separator: ":").last.map(String.init) } == ["1", "2", "3", "4", "5", "6"])
         guard case .parsedJSON(let document, let index, _, let line) = read[2].body else {
             Issue.record("expected a parsed body")
             return
@@ -98,15 +99,17 @@ import Testing
     @Test func walksDirectoriesInNameOrder() throws {
         let files = try RecordingSet().files([fixture("")], bodiesAllowed: false)
         let names = files.map { String($0.path.split(separator: "/").last ?? "") }
-        #expect(names == [
-            "broken-middle.jsonl", "chrome.har", "examples.jsonl", "firefox-export.json", "platform-shape.jsonl",
-            "schemathesis-vcr.yaml", "schemathesis.har", "truncated.har",
-        ])
+        #expect(
+            names == [
+                "broken-middle.jsonl", "chrome.har", "examples.jsonl", "firefox-export.json", "platform-shape.jsonl",
+                "schemathesis-vcr.yaml", "schemathesis.har", "truncated.har",
+            ])
     }
 
     @Test func refusesWhatItCannotRead() throws {
         #expect(throws: RecordingError.self) { try RecordingSet().files(["/nonexistent/x.har"], bodiesAllowed: false) }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conform-rec-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "conform-rec-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let notHAR = directory.appendingPathComponent("notes.har").path
@@ -123,8 +126,10 @@ import Testing
         try RecordingSet(limits: RecordingLimits(maxLineBytes: 1000)).read(longLine, kind: .cassette) {
             if case .problem(let finding) = $0 { found.append(finding) }
         }
-        #expect(found.map(\.message) == [
-            "entry is 2000 bytes long, more than the limit of 1000 bytes; skipped", "entry has no response.status; skipped",
-        ])
+        #expect(
+            found.map(\.message) == [
+                "entry is 2000 bytes long, more than the limit of 1000 bytes; skipped",
+                "entry has no response.status; skipped",
+            ])
     }
 }

@@ -356,11 +356,15 @@ struct ProducerSample: Sendable, CustomTestStringConvertible {
     }
 
     @Test func defaultDepthAndSizeLimitsAreExact() throws {
-        let nested = { (depth: Int) in String(repeating: "<testsuite>", count: depth) + String(repeating: "</testsuite>", count: depth) }
+        let nested = { (depth: Int) in
+            String(repeating: "<testsuite>", count: depth) + String(repeating: "</testsuite>", count: depth)
+        }
         #expect(try text(nested(128)).suites.count == 128)
         #expect(failure(nested(129)) == "r.xml:1:\(128 * 11 + 1): error: elements nest deeper than 128 levels")
         #expect(failure("<testsuite/>", limits: JUnitReadLimits(maxBytes: 12)) == nil)
-        #expect(failure("<testsuite/>", limits: JUnitReadLimits(maxBytes: 11)) == "r.xml:1:1: error: the report is 12 bytes, more than the limit of 11 bytes")
+        #expect(
+            failure("<testsuite/>", limits: JUnitReadLimits(maxBytes: 11))
+                == "r.xml:1:1: error: the report is 12 bytes, more than the limit of 11 bytes")
     }
 
     @Test func sizeAndDepthLimitsHold() throws {

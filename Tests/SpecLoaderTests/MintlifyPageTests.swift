@@ -11,7 +11,9 @@ import Testing
         #expect(spec.openAPIVersion == "mintlify")
         #expect(spec.title == "GET /status/{kickoff_id}")
         #expect(spec.servers.map(\.url) == ["https://crew.example.com"])
-        #expect(spec.securitySchemes["BearerAuth"] == SecurityScheme(type: "http", scheme: "bearer", name: nil, location: nil))
+        #expect(
+            spec.securitySchemes["BearerAuth"]
+                == SecurityScheme(type: "http", scheme: "bearer", name: nil, location: nil))
         let operation = try #require(spec.operations.first)
         #expect(spec.operations.count == 1)
         #expect(operation.displayName == "GET /status/{kickoff_id}")
@@ -57,12 +59,15 @@ import Testing
     }
 
     @Test func mergesSeveralPagesIntoOneModel() throws {
-        let loaded = try SpecLoader().load(paths: [Fixture.path("mintlify/status.md"), Fixture.path("mintlify/kickoff.mdx")])
+        let loaded = try SpecLoader().load(paths: [
+            Fixture.path("mintlify/status.md"), Fixture.path("mintlify/kickoff.mdx"),
+        ])
         #expect(loaded.diagnostics.isEmpty)
         #expect(loaded.spec.operations.map(\.displayName) == ["GET /status/{kickoff_id}", "POST /kickoff"])
         // References inside one page still resolve after the merge.
         let completed = try #require(loaded.spec.operations.first?.response(for: 200)?.content.first?.schema)
-        #expect(loaded.spec.documents.node(at: completed.appending("oneOf").appending("1"))?["properties"]?["tasks"] != nil)
+        #expect(
+            loaded.spec.documents.node(at: completed.appending("oneOf").appending("1"))?["properties"]?["tasks"] != nil)
         #expect(loaded.spec.documents.resolve("#/components/schemas/Task", from: 0) != nil)
     }
 
@@ -80,7 +85,9 @@ import Testing
     }
 }
 
-@Suite(.enabled(if: Fixture.shared != nil, "../shared is absent (a user's fresh clone): skipping the seed and upstream checks"))
+@Suite(
+    .enabled(
+        if: Fixture.shared != nil, "../shared is absent (a user's fresh clone): skipping the seed and upstream checks"))
 struct SharedDocumentTests {
     @Test func loadsTheSeedPage() throws {
         let path = (Fixture.shared ?? "") + "/seeds/000_e247d4f74752de3c.txt"

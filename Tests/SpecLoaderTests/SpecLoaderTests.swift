@@ -99,14 +99,19 @@ import Testing
     }
 
     @Test(arguments: [
-        ("openapi: 2.5.0\ninfo: {title: x, version: '1'}\npaths: {}\n",
-         ":1:10: error: OpenAPI version \"2.5.0\" is not supported (expected 3.0.x or 3.1.x)"),
-        ("info: {title: x, version: '1'}\npaths: {}\n",
-         ":1:1: error: not an OpenAPI document: no \"openapi\" field (expected openapi: 3.0.x or 3.1.x)"),
+        (
+            "openapi: 2.5.0\ninfo: {title: x, version: '1'}\npaths: {}\n",
+            ":1:10: error: OpenAPI version \"2.5.0\" is not supported (expected 3.0.x or 3.1.x)"
+        ),
+        (
+            "info: {title: x, version: '1'}\npaths: {}\n",
+            ":1:1: error: not an OpenAPI document: no \"openapi\" field (expected openapi: 3.0.x or 3.1.x)"
+        ),
         ("- just\n- a list\n", ":1:1: error: not an OpenAPI document: the document is an array, expected a mapping"),
     ])
     func refusesWhatIsNotOpenAPI3(text: String, message: String) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conform-spec-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "conform-spec-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("spec.yaml").path
@@ -138,4 +143,3 @@ private struct NSStringLike {
 }
 
 private func asLike(_ value: String) -> NSStringLike { NSStringLike(value: value) }
-

@@ -73,7 +73,8 @@ import Testing
     @Test func refusesBillionLaughsQuickly() {
         var lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
         for level in 1..<10 {
-            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+            lines.append(
+                "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
         }
         let clock = ContinuousClock()
         var message: String?
@@ -88,8 +89,14 @@ import Testing
     @Test func aliasBudgetIsConfigurable() {
         let text = "a: &a [1, 2, 3]\nb: [*a, *a]\n"
         // Keys count as nodes: 8 nodes before the first alias, each alias adds 4.
-        #expect(failure(text, limits: YAMLLimits(maxNodes: 10)) == "doc.yaml:2:5: error: aliases expand to more than 10 nodes (alias-expansion limit; a \"billion laughs\" document?)")
-        #expect(failure(text, limits: YAMLLimits(maxNodes: 15)) == "doc.yaml:2:9: error: aliases expand to more than 15 nodes (alias-expansion limit; a \"billion laughs\" document?)")
+        #expect(
+            failure(text, limits: YAMLLimits(maxNodes: 10))
+                == "doc.yaml:2:5: error: aliases expand to more than 10 nodes (alias-expansion limit; a \"billion laughs\" document?)"
+        )
+        #expect(
+            failure(text, limits: YAMLLimits(maxNodes: 15))
+                == "doc.yaml:2:9: error: aliases expand to more than 15 nodes (alias-expansion limit; a \"billion laughs\" document?)"
+        )
         #expect(failure(text, limits: YAMLLimits(maxNodes: 16)) == nil)
     }
 
@@ -101,12 +108,15 @@ import Testing
     }
 
     @Test func defaultLimitsAreExactAtTheBoundary() {
-        let nested = { (depth: Int) in String(repeating: "[", count: depth) + "1" + String(repeating: "]", count: depth) }
+        let nested = { (depth: Int) in String(repeating: "[", count: depth) + "1" + String(repeating: "]", count: depth)
+        }
         #expect(failure(nested(512)) == nil)
         #expect(failure(nested(513)) == "doc.yaml:1:513: error: collections nest deeper than 512 levels")
         let text = "a: 123456\n"
         #expect(failure(text, limits: YAMLLimits(maxBytes: 10)) == nil)
-        #expect(failure(text, limits: YAMLLimits(maxBytes: 9))?.hasPrefix("doc.yaml:1:1: error: document is 10 bytes, more than the limit of 9") == true)
+        #expect(
+            failure(text, limits: YAMLLimits(maxBytes: 9))?.hasPrefix(
+                "doc.yaml:1:1: error: document is 10 bytes, more than the limit of 9") == true)
     }
 
     @Test func depthLimitIsExactAtTheBoundary() {
@@ -123,7 +133,10 @@ import Testing
 
     @Test func refusesInvalidUTF8() {
         let bytes: [UInt8] = Array("title: \"caf".utf8) + [0xC3, 0x28] + Array("\"\n".utf8)
-        #expect(throws: YAMLError.invalidUTF8("byte 0xC3 at byte offset 11", at: ContractCore.SourceLocation(file: "x.yaml", line: 1, column: 12))) {
+        #expect(
+            throws: YAMLError.invalidUTF8(
+                "byte 0xC3 at byte offset 11", at: ContractCore.SourceLocation(file: "x.yaml", line: 1, column: 12))
+        ) {
             try YAMLReader.read(bytes: bytes, file: "x.yaml")
         }
         let overlong: [UInt8] = Array("a: ".utf8) + [0xC0, 0xAF]
@@ -132,17 +145,25 @@ import Testing
 
     @Test func refusesEmptyDocumentsAndStreams() {
         #expect(failure("") == "doc.yaml:1:1: error: empty document: expected a YAML or JSON document")
-        #expect(failure("# only a comment\n") == "doc.yaml:1:1: error: empty document: expected a YAML or JSON document")
-        #expect(failure("a: 1\n---\nb: 2\n") == "doc.yaml:2:1: error: several documents in one stream: expected exactly one")
+        #expect(
+            failure("# only a comment\n") == "doc.yaml:1:1: error: empty document: expected a YAML or JSON document")
+        #expect(
+            failure("a: 1\n---\nb: 2\n") == "doc.yaml:2:1: error: several documents in one stream: expected exactly one"
+        )
     }
 
     @Test func reportsSyntaxErrorsWithTheirLine() {
         #expect(failure("a: [1, 2\nb: 3\n")?.hasPrefix("doc.yaml:2:") == true)
         #expect(failure("a: *missing\n") == "doc.yaml:1:4: error: alias *missing names no anchor defined before it")
-        #expect(failure("? [a, b]\n: 1\n") == "doc.yaml:1:3: error: mapping keys must be scalars; sequences and mappings as keys are not supported")
+        #expect(
+            failure("? [a, b]\n: 1\n")
+                == "doc.yaml:1:3: error: mapping keys must be scalars; sequences and mappings as keys are not supported"
+        )
     }
 
     @Test func refusesOversizedDocuments() {
-        #expect(failure("a: 123456\n", limits: YAMLLimits(maxBytes: 4)) == "doc.yaml:1:1: error: document is 10 bytes, more than the limit of 4 bytes")
+        #expect(
+            failure("a: 123456\n", limits: YAMLLimits(maxBytes: 4))
+                == "doc.yaml:1:1: error: document is 10 bytes, more than the limit of 4 bytes")
     }
 }
