@@ -30,6 +30,9 @@ public struct BodySource: Sendable {
     /// Maps a byte offset in the body to a place in the file (`nil`: the body has no file, as in live runs).
     public var locate: @Sendable (_ offset: Int, _ body: [UInt8]) -> SourceLocation?
 
+    /// For a body that is a whole file: its path (its findings are placed in one pass over it).
+    private var filePath: String?
+
     /// Creates a source.
     public init(name: String, locate: @escaping @Sendable (_ offset: Int, _ body: [UInt8]) -> SourceLocation?) {
         self.name = name
@@ -38,9 +41,19 @@ public struct BodySource: Sendable {
 
     /// A body that is a whole file: offsets map to the file's own lines.
     public static func file(_ path: String) -> BodySource {
-        BodySource(name: path) { offset, body in
+        var source = BodySource(name: path) { offset, body in
             let (line, column) = lineAndColumn(in: body, offset: offset)
             return SourceLocation(file: path, line: line, column: column)
+        }
+        source.filePath = path
+        return source
+    }
+
+    /// Places many offsets of `body` at once, in the order given.
+    public func locate(_ offsets: [Int], in body: [UInt8]) -> [SourceLocation?] {
+        guard let filePath else { return offsets.map { locate($0, body) } }
+        return linesAndColumns(in: body, offsets: offsets).map {
+            SourceLocation(file: filePath, line: $0.line, column: $0.column)
         }
     }
 }
@@ -186,19 +199,32 @@ public struct ResponseChecker: Sendable {
         }
         let bodyStart = Int(document.tape[root].start) - (document.tape[root].kind == .string ? 1 : 0)
         let bodyEnd = bodyStart + Int(document.tape[root].length) + 2
-        var findings: [Finding] = document.duplicateKeys.filter { $0.offset >= bodyStart && $0.offset < bodyEnd }.map {
-            duplicate in
+        // A hostile body may repeat a key millions of times: as many are listed as violations are kept.
+        let inBody = document.duplicateKeys.filter { $0.offset >= bodyStart && $0.offset < bodyEnd }
+        let duplicates = inBody.prefix(options.maxFindingsPerBody)
+        let result = validator.validate(document, at: root, against: schema)
+        let places = source.locate(duplicates.map(\.offset) + result.violations.map(\.offset), in: bytes)
+        var findings: [Finding] = zip(duplicates, places).map { duplicate, place in
             finding(
                 .json,
                 "duplicate key \(JSONText.quote(duplicate.key)) in the object at \(duplicate.pointer.isEmpty ? "the top level" : duplicate.pointer)",
-                severity: .warning, at: source.locate(duplicate.offset, bytes), instance: duplicate.pointer)
+                severity: .warning, at: place, instance: duplicate.pointer)
         }
-        let result = validator.validate(document, at: root, against: schema)
-        for violation in result.violations {
+        // Keys past the document's own list are counted only when the document is the body itself.
+        let unkept = root == 0 ? document.duplicateKeyCount - document.duplicateKeys.count : 0
+        let unlisted = inBody.count - duplicates.count + unkept
+        if unlisted > 0 {
+            findings.append(
+                finding(
+                    .json,
+                    "\(unlisted) more duplicate keys in this body were not listed (limit \(options.maxFindingsPerBody))",
+                    severity: .warning))
+        }
+        for (violation, place) in zip(result.violations, places.dropFirst(duplicates.count)) {
             findings.append(
                 finding(
                     violation.check, violation.text, severity: violation.severity,
-                    at: source.locate(violation.offset, bytes), spec: violation.spec, expected: violation.expected,
+                    at: place, spec: violation.spec, expected: violation.expected,
                     actual: violation.actual, instance: violation.instance))
         }
         if result.total > result.violations.count {

@@ -95,6 +95,31 @@ public func lineAndColumn(in bytes: some Collection<UInt8>, offset: Int) -> (lin
     return (line, column)
 }
 
+/// ``lineAndColumn(in:offset:)`` of many offsets (in any order) in one pass over `bytes`: placing every
+/// finding of a large body costs one read of it, not one per finding.
+public func linesAndColumns(in bytes: [UInt8], offsets: [Int]) -> [(line: Int, column: Int)] {
+    var result = [(line: Int, column: Int)](repeating: (1, 1), count: offsets.count)
+    let order = offsets.indices.sorted { offsets[$0] < offsets[$1] }
+    var line = 1
+    var column = 1
+    var position = 0
+    for index in order {
+        let target = min(max(offsets[index], 0), bytes.count)
+        while position < target {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+            position += 1
+        }
+        result[index] = (line, column)
+    }
+    return result
+}
+
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     read(fd, buffer, count)
 }

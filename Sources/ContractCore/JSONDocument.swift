@@ -148,8 +148,13 @@ public struct JSONDocument: Sendable {
     public let bytes: [UInt8]
     /// The tokens in document order; index 0 is the top-level value.
     public private(set) var tape: [JSONToken]
-    /// Duplicate keys found while reading, in document order (RFC 8259 allows them; conform reports a warning).
+    /// Duplicate keys found while reading, in document order (RFC 8259 allows them; conform reports a warning);
+    /// at most ``maxDuplicateKeysKept`` of them.
     public private(set) var duplicateKeys: [JSONDuplicateKey]
+    /// How many duplicate keys the text holds, also those not kept in ``duplicateKeys``.
+    public private(set) var duplicateKeyCount: Int
+    /// The most duplicate keys listed per document: a hostile body may hold millions.
+    public static let maxDuplicateKeysKept = 1000
 
     /// Reads a JSON text from UTF-8 bytes.
     /// - Throws: ``JSONSyntaxError`` for the first violation of RFC 8259 or of `limits`.
@@ -168,6 +173,7 @@ public struct JSONDocument: Sendable {
             self.duplicateKeys = bytes.withUnsafeBufferPointer { buffer in
                 TextPosition.locate(built.duplicates, in: buffer)
             }
+            self.duplicateKeyCount = built.duplicateCount
         }
     }
 
@@ -349,6 +355,7 @@ private struct PendingDuplicate {
 private struct BuiltTape {
     var tape: [JSONToken]
     var duplicates: [PendingDuplicate]
+    var duplicateCount: Int
 }
 
 /// An open array or object while reading.
@@ -453,6 +460,8 @@ private struct TapeBuilder {
     var keyCount = 0
     var keyCapacity: Int
     var duplicates: [PendingDuplicate] = []
+    /// Every duplicate key seen, also those past ``JSONDocument/maxDuplicateKeysKept``.
+    var duplicateCount = 0
 
     var input: ByteInput { ByteInput(base: base, end: end) }
 
@@ -517,7 +526,7 @@ private struct TapeBuilder {
             resume = offset
             capacity = max(min(capacity * 2, bound), tape.count + 16)
         }
-        return .success(BuiltTape(tape: tape, duplicates: builder.duplicates))
+        return .success(BuiltTape(tape: tape, duplicates: builder.duplicates, duplicateCount: builder.duplicateCount))
     }
 
     mutating func lend(_ buffer: UnsafeMutablePointer<JSONToken>, count: Int, capacity: Int) {
@@ -858,6 +867,8 @@ private struct TapeBuilder {
         guard !repeated.isEmpty else { return }
         let pointer = currentPointer(buffer)
         for keyIndex in repeated {
+            duplicateCount += 1
+            guard duplicates.count < JSONDocument.maxDuplicateKeysKept else { continue }
             let token = tape[keyIndex]
             duplicates.append(
                 PendingDuplicate(
@@ -1223,11 +1234,12 @@ private enum TextPosition {
         }
     }
 
-    /// Scans forward; successive calls must not go backwards.
+    /// Scans forward; successive calls must not go backwards. Each byte is looked at once, whatever the
+    /// number of calls, so placing many offsets on one long line stays linear.
     struct Cursor {
         var position = 0
         var line = 1
-        var lineStart = 0
+        var column = 1
 
         mutating func advance(to target: Int, in buffer: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int) {
             let offset = min(max(target, 0), buffer.count)
@@ -1235,15 +1247,11 @@ private enum TextPosition {
                 let c = buffer[position]
                 if c == 0x0A || (c == 0x0D && (position + 1 >= buffer.count || buffer[position + 1] != 0x0A)) {
                     line += 1
-                    lineStart = position + 1
+                    column = 1
+                } else if c & 0xC0 != 0x80 {
+                    column += 1
                 }
                 position += 1
-            }
-            var column = 1
-            var k = lineStart
-            while k < offset {
-                if buffer[k] & 0xC0 != 0x80 { column += 1 }
-                k += 1
             }
             return (line, column)
         }
