@@ -79,34 +79,19 @@ public enum FileBytes {
 
 /// Computes 1-based line and column (in Unicode scalars) of a byte offset in UTF-8 text.
 public func lineAndColumn(in bytes: some Collection<UInt8>, offset: Int) -> (line: Int, column: Int) {
-    var line = 1
-    var column = 1
-    var position = 0
-    for byte in bytes {
-        if position >= offset { break }
-        if byte == UInt8(ascii: "\n") {
-            line += 1
-            column = 1
-        } else if byte & 0xC0 != 0x80 {
-            column += 1
-        }
-        position += 1
-    }
-    return (line, column)
+    linesAndColumns(in: bytes, offsets: [offset])[0]
 }
 
 /// ``lineAndColumn(in:offset:)`` of many offsets (in any order) in one pass over `bytes`: placing every
 /// finding of a large body costs one read of it, not one per finding.
-public func linesAndColumns(in bytes: [UInt8], offsets: [Int]) -> [(line: Int, column: Int)] {
+public func linesAndColumns(in bytes: some Collection<UInt8>, offsets: [Int]) -> [(line: Int, column: Int)] {
     var result = [(line: Int, column: Int)](repeating: (1, 1), count: offsets.count)
-    let order = offsets.indices.sorted { offsets[$0] < offsets[$1] }
     var line = 1
     var column = 1
     var position = 0
-    for index in order {
-        let target = min(max(offsets[index], 0), bytes.count)
-        while position < target {
-            let byte = bytes[position]
+    var iterator = bytes.makeIterator()
+    for index in offsets.indices.sorted(by: { offsets[$0] < offsets[$1] }) {
+        while position < offsets[index], let byte = iterator.next() {
             if byte == UInt8(ascii: "\n") {
                 line += 1
                 column = 1
