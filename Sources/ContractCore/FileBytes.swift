@@ -33,18 +33,8 @@ public enum FileBytes {
     /// Reads the file at `path`, refusing files larger than `limit` bytes; with `prefix`, reads at most
     /// that many bytes from the start instead.
     public static func read(_ path: String, limit: Int = Int.max, prefix: Int? = nil) throws(ReadError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { throw .missing(path: path) }
-            throw .unreadable(path: path, reason: String(cString: strerror(code)))
-        }
+        let (fd, info) = try openForReading(path)
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory(path: path) }
         let expected = Int(info.st_size)
         if prefix == nil, expected > limit { throw .tooLarge(path: path, size: expected, limit: limit) }
         var result = [UInt8]()
@@ -62,6 +52,28 @@ public enum FileBytes {
             if result.count > limit { throw .tooLarge(path: path, size: result.count, limit: limit) }
         }
         return result
+    }
+
+    /// Opens `path` for reading and reads its status; the caller closes the descriptor.
+    /// - Throws: ``ReadError/missing(path:)``, ``ReadError/isDirectory(path:)`` or ``ReadError/unreadable(path:reason:)``.
+    static func openForReading(_ path: String) throws(ReadError) -> (fd: Int32, info: stat) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw .missing(path: path) }
+            throw .unreadable(path: path, reason: String(cString: strerror(code)))
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw .unreadable(path: path, reason: reason)
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw .isDirectory(path: path)
+        }
+        return (fd, info)
     }
 
     /// Whether `path` names an existing directory.
@@ -129,18 +141,8 @@ public final class MappedFile: @unchecked Sendable {
     /// - Throws: ``FileBytes/ReadError`` as ``FileBytes/read(_:limit:prefix:)`` does.
     public init(path: String, limit: Int = Int.max) throws(FileBytes.ReadError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { throw .missing(path: path) }
-            throw .unreadable(path: path, reason: String(cString: strerror(code)))
-        }
+        let (fd, info) = try FileBytes.openForReading(path)
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory(path: path) }
         let size = Int(info.st_size)
         if (info.st_mode & S_IFMT) == S_IFREG, size > 0, size <= limit,
             let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0),
