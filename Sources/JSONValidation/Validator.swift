@@ -948,14 +948,17 @@ struct Evaluation {
                         : "none of them requires any property, so all accept this body")
             }
             let documented = Set(members.flatMap { documentedNames($0) })
+            // Each name once, and a few of them: a hostile body may repeat one key a hundred thousand times.
             var undocumented: [String] = []
+            var seen: Set<String> = []
             for (key, _) in document.members(of: value) {
                 let name = document.string(at: key)
-                if !documented.contains(name) { undocumented.append(JSONText.quote(name)) }
+                if !documented.contains(name), seen.insert(name).inserted { undocumented.append(JSONText.quote(name)) }
             }
             if !undocumented.isEmpty {
-                reasons.append(
-                    "the body has properties no alternative documents: \(undocumented.joined(separator: ", "))")
+                let shown = undocumented.prefix(5).joined(separator: ", ")
+                let more = undocumented.count > 5 ? " and \(undocumented.count - 5) more" : ""
+                reasons.append("the body has properties no alternative documents: \(shown)\(more)")
             }
         }
         if !reasons.isEmpty { message += ": " + reasons.joined(separator: "; ") }

@@ -26,6 +26,9 @@ import Testing
             duplicates.last?.location == ContractCore.SourceLocation(file: "body.json", line: 1, column: 8 + 99 * 6))
         #expect(
             findings.contains { $0.message == "99899 more duplicate keys in this body were not listed (limit 100)" })
+        // The oneOf explanation names each undocumented property once.
+        let oneOf = try #require(findings.first { $0.check.rawValue == "schema.oneOf" })
+        #expect(oneOf.message.hasSuffix(#"the body has properties no alternative documents: "a""#))
     }
 
     @Test func manyViolationsOnOneLongLineArePlacedInOnePass() throws {
