@@ -391,6 +391,34 @@ private func stringStopMask(_ word: UInt64) -> UInt64 {
     return (quoteHits | backslashHits | controlHits | word) & swarHighs
 }
 
+/// A vector of `byte` in every lane: comparing vectors compiles to a few instructions, where the
+/// standard library's vector-to-scalar operators loop over the lanes.
+@inline(__always)
+private func splat(_ byte: UInt8) -> SIMD16<UInt8> { SIMD16(repeating: byte) }
+
+/// A 16-lane mask as two words, a byte per lane (0xFF or 0): testing it is two scalar operations,
+/// where `any(_:)` is a call into the standard library.
+@inline(__always)
+private func laneBits(_ mask: SIMDMask<SIMD16<Int8>>) -> (UInt64, UInt64) {
+    let words = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
+    return (words[0], words[1])
+}
+
+/// The continuation bytes (10xxxxxx) of `v`.
+@inline(__always)
+private func continuationCount(_ v: SIMD16<UInt8>) -> Int {
+    let words = laneBits((v & splat(0xC0)) .== splat(0x80))
+    return (words.0.nonzeroBitCount &+ words.1.nonzeroBitCount) &>> 3
+}
+
+/// The first `count` lanes (0 to 16) as ``laneBits(_:)`` words.
+@inline(__always)
+private func prefixLanes(_ count: Int) -> (UInt64, UInt64) {
+    let low = count >= 8 ? UInt64.max : (UInt64(1) &<< UInt64(count &* 8)) &- 1
+    let high = count >= 16 ? UInt64.max : (count <= 8 ? 0 : (UInt64(1) &<< UInt64((count &- 8) &* 8)) &- 1)
+    return (low, high)
+}
+
 @inline(__always)
 private func hexValue(_ byte: UInt8) -> UInt32? {
     let digit = byte &- 0x30
@@ -698,6 +726,7 @@ private struct TapeBuilder {
         var extra = 0  // raw bytes that do not begin a decoded code point
         var flags = JSONToken.isASCII
         while true {
+            if i >= 3 { i = input.wideScan(from: i, extra: &extra, flags: &flags) }
             while i &+ 8 <= end {
                 let word = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
                 let stops = stringStopMask(word)
@@ -916,6 +945,79 @@ private struct ByteInput {
             i &+= 1
         }
         return i
+    }
+
+    /// Skips string text 16 bytes at a time from `i` (a character boundary, at least 3): plain
+    /// ASCII, and well-formed UTF-8, which it checks without decoding and whose continuation bytes
+    /// it adds to `extra`. Returns the offset of the first `"`, `\\` or control byte, or of the
+    /// character where it stopped: fewer than 16 bytes left, or malformed UTF-8, which the
+    /// byte-at-a-time path then reports precisely. Never returns inside a character: `i` must
+    /// not be inside one either.
+    @inline(__always)
+    func wideScan(from i: Int, extra: inout Int, flags: inout UInt8) -> Int {
+        var i = i
+        var nonASCII: UInt64 = 0
+        // The last block ended inside a character: the next block's first bytes are due as its
+        // continuation, which the check verifies even when they are ASCII (then an error).
+        var carried = false
+        while i &+ 16 <= end {
+            let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+            let stops = laneBits((v .== splat(0x22)) .| (v .== splat(0x5C)) .| (v .< splat(0x20)))
+            let high = laneBits(v .>= splat(0x80))
+            if stops == (0, 0) {
+                if high != (0, 0) || carried {
+                    if laneBits(utf8Errors(v, at: i)) != (0, 0) { break }
+                    extra &+= continuationCount(v)
+                    nonASCII |= high.0 | high.1
+                    carried = v[15] >= 0xC0 || v[14] >= 0xE0 || v[13] >= 0xF0
+                }
+                i &+= 16
+                continue
+            }
+            let stop = stops.0 != 0 ? stops.0.trailingZeroBitCount &>> 3 : 8 &+ stops.1.trailingZeroBitCount &>> 3
+            let before = prefixLanes(stop)
+            let highBefore = (high.0 & before.0, high.1 & before.1)
+            if highBefore != (0, 0) || carried {
+                // The stop byte is checked too: a character it cuts short is an error.
+                let within = prefixLanes(stop &+ 1)
+                let bad = laneBits(utf8Errors(v, at: i))
+                if (bad.0 & within.0) | (bad.1 & within.1) != 0 { break }
+                let continuations = laneBits((v & splat(0xC0)) .== splat(0x80))
+                extra &+=
+                    ((continuations.0 & before.0).nonzeroBitCount
+                        &+ (continuations.1 & before.1).nonzeroBitCount) &>> 3
+                nonASCII |= highBefore.0 | highBefore.1
+            }
+            if nonASCII != 0 { flags &= ~JSONToken.isASCII }
+            return i &+ stop
+        }
+        if nonASCII != 0 { flags &= ~JSONToken.isASCII }
+        guard carried else { return i }
+        // Back to the first byte of the character the last block left incomplete, whose
+        // continuation bytes were counted: the byte-at-a-time path reads it whole.
+        let lead = base[i &- 1] >= 0xC0 ? i &- 1 : (base[i &- 2] >= 0xE0 ? i &- 2 : i &- 3)
+        extra &-= i &- lead &- 1
+        return lead
+    }
+
+    /// The lanes of `v` (the 16 bytes at `i`, `i` ≥ 3) that break UTF-8, given the three bytes
+    /// before it: a continuation byte where none is due or a missing one, bytes that never occur
+    /// (C0, C1, F5 to FF), and second bytes out of range (overlong forms, surrogates, code points
+    /// above U+10FFFF).
+    @inline(__always)
+    func utf8Errors(_ v: SIMD16<UInt8>, at i: Int) -> SIMDMask<SIMD16<Int8>> {
+        let p1 = UnsafeRawPointer(base + (i &- 1)).loadUnaligned(as: SIMD16<UInt8>.self)
+        let p2 = UnsafeRawPointer(base + (i &- 2)).loadUnaligned(as: SIMD16<UInt8>.self)
+        let p3 = UnsafeRawPointer(base + (i &- 3)).loadUnaligned(as: SIMD16<UInt8>.self)
+        let isContinuation = (v & splat(0xC0)) .== splat(0x80)
+        let due = (p1 .>= splat(0xC0)) .| (p2 .>= splat(0xE0)) .| (p3 .>= splat(0xF0))
+        var bad = isContinuation .^ due
+        bad .|= ((v & splat(0xFE)) .== splat(0xC0)) .| (v .>= splat(0xF5))
+        bad .|= (p1 .== splat(0xE0)) .& (v .< splat(0xA0))
+        bad .|= (p1 .== splat(0xED)) .& (v .>= splat(0xA0))
+        bad .|= (p1 .== splat(0xF0)) .& (v .< splat(0x90))
+        bad .|= (p1 .== splat(0xF4)) .& (v .>= splat(0x90))
+        return bad
     }
 
     /// The width of the well-formed UTF-8 sequence at `i` (lead byte ≥ 0x80), or 0 when it needs

@@ -156,3 +156,102 @@ import Testing
         #expect(document.decodedBytes(at: 0) == Array(document.string(at: 0).utf8))
     }
 }
+
+/// Strings read 16 bytes at a time, UTF-8 checked without decoding: checked against a byte-by-byte
+/// reference on generated text, every kind of sequence, well-formed and not, at every alignment.
+@Suite struct JSONDocumentUTF8BlockTests {
+    /// The first error, as the byte-by-byte rules of RFC 3629 report it, or nil.
+    private func referenceError(_ bytes: [UInt8], from start: Int) -> (String, Int)? {
+        var i = start
+        while i < bytes.count {
+            let lead = bytes[i]
+            if lead < 0x80 {
+                i += 1
+                continue
+            }
+            if lead < 0xC0 { return ("invalid UTF-8: unexpected continuation byte 0x\(hex(lead))", i) }
+            if lead < 0xC2 { return ("invalid UTF-8: overlong encoding", i) }
+            if lead > 0xF4 { return ("invalid UTF-8: byte 0x\(hex(lead)) is not allowed", i) }
+            let width = lead < 0xE0 ? 2 : (lead < 0xF0 ? 3 : 4)
+            for k in 1..<width where i + k >= bytes.count || bytes[i + k] & 0xC0 != 0x80 {
+                return ("invalid UTF-8: truncated multi-byte sequence", i + k)
+            }
+            let second = bytes[i + 1]
+            if (lead == 0xE0 && second < 0xA0) || (lead == 0xF0 && second < 0x90) {
+                return ("invalid UTF-8: overlong encoding", i)
+            }
+            if lead == 0xED && second >= 0xA0 { return ("invalid UTF-8: encoded surrogate (U+D800 to U+DFFF)", i) }
+            if lead == 0xF4 && second >= 0x90 { return ("invalid UTF-8: code point above U+10FFFF", i) }
+            i += width
+        }
+        return nil
+    }
+
+    private func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+    }
+
+    /// Pieces of text: ASCII, characters of each width, edge code points, and malformed sequences.
+    private static let pieces: [[UInt8]] = [
+        Array("a".utf8), Array("plain ascii text ".utf8), Array("é".utf8), Array("中".utf8), Array("😀".utf8),
+        [0xC2, 0x80], [0xDF, 0xBF], [0xE0, 0xA0, 0x80], [0xED, 0x9F, 0xBF], [0xEE, 0x80, 0x80],
+        [0xEF, 0xBF, 0xBF], [0xF0, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF], [0xF1, 0x80, 0x80, 0x80],
+        Array("中文字符 ".utf8), Array("ünïcödé ".utf8),
+    ]
+    private static let malformed: [[UInt8]] = [
+        [0x80], [0xBF], [0xC0, 0x80], [0xC1, 0xBF], [0xC3], [0xC3, 0x28], [0xE4, 0xB8], [0xE4, 0x28, 0x80],
+        [0xE0, 0x9F, 0x80], [0xED, 0xA0, 0x80], [0xF0, 0x8F, 0x80, 0x80], [0xF4, 0x90, 0x80, 0x80],
+        [0xF5, 0x80, 0x80, 0x80], [0xFF], [0xF0, 0x90, 0x80], [0xE4, 0xB8, 0xAD, 0xAD],
+    ]
+
+    @Test func agreesWithTheByteByByteRulesOnGeneratedText() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var checked = 0
+        var failures: [String] = []
+        for round in 0..<6000 {
+            var content: [UInt8] = []
+            let pieceCount = next(12)
+            for _ in 0..<pieceCount { content += Self.pieces[next(Self.pieces.count)] }
+            // One round in three carries one malformed sequence somewhere.
+            if round % 3 == 0 {
+                let at = content.isEmpty ? 0 : next(content.count + 1)
+                content.insert(contentsOf: Self.malformed[next(Self.malformed.count)], at: at)
+            }
+            let prefix = Array("{\"k\":".utf8) + Array(repeating: 0x20, count: next(17))
+            let bytes = prefix + [0x22] + content + Array("\",\"n\":1}".utf8)
+            let start = prefix.count + 1
+            let expected = referenceError(content, from: 0)
+            do {
+                let document = try JSONDocument(bytes: bytes)
+                if let expected {
+                    failures.append("accepted \(content) (expected \(expected.0) at \(expected.1))")
+                } else {
+                    let text = String(decoding: content, as: UTF8.self)
+                    let token = document.tape[2]
+                    if document.string(at: 2) != text || token.count != UInt32(text.unicodeScalars.count)
+                        || (token.flags & JSONToken.isASCII != 0) != content.allSatisfy({ $0 < 0x80 })
+                    {
+                        failures.append("misread \(content)")
+                    }
+                }
+            } catch {
+                if let expected {
+                    if error.message != expected.0 || error.offset != start + expected.1 {
+                        failures.append("\(content): \(error.message) at \(error.offset - start), expected \(expected)")
+                    }
+                } else {
+                    failures.append("rejected \(content): \(error.message) at \(error.offset - start)")
+                }
+            }
+            checked += 1
+            if failures.count > 5 { break }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+        #expect(checked == 6000)
+    }
+}
