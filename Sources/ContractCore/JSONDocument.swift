@@ -756,7 +756,13 @@ private struct TapeBuilder {
             } else if c == 0x5C {
                 // So do runs of escapes (escaped non-ASCII text), across single spaces.
                 while true {
-                    i = try input.scanEscape(at: i, quote: quote, extra: &extra, flags: &flags)
+                    if input.isEscapedPair(at: i) {
+                        extra &+= 10
+                        flags = (flags | JSONToken.hasEscapes) & ~JSONToken.isASCII
+                        i &+= 12
+                    } else {
+                        i = try input.scanEscape(at: i, quote: quote, extra: &extra, flags: &flags)
+                    }
                     guard i < end else { break }
                     if p[i] == 0x5C { continue }
                     guard p[i] == 0x20, i &+ 1 < end, p[i &+ 1] == 0x5C else { break }
@@ -998,6 +1004,24 @@ private struct ByteInput {
         let lead = base[i &- 1] >= 0xC0 ? i &- 1 : (base[i &- 2] >= 0xE0 ? i &- 2 : i &- 3)
         extra &-= i &- lead &- 1
         return lead
+    }
+
+    /// Whether the 16 bytes at `i` begin with two `\\uXXXX` escapes that stand for one character
+    /// each, the second non-ASCII: escaped non-ASCII text, checked twelve bytes at a time. Whatever
+    /// the first is, it is one character (a surrogate there is alone, so U+FFFD: the second is none)
+    /// and the string is not ASCII. The second must be U+0100 or above and not DXXX (it could begin a
+    /// pair with a third); otherwise ``scanEscape(at:quote:extra:flags:)`` reads them.
+    @inline(__always)
+    func isEscapedPair(at i: Int) -> Bool {
+        guard i &+ 16 <= end else { return false }
+        let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+        let pattern = SIMD16<UInt8>(0x5C, 0x75, 0, 0, 0, 0, 0x5C, 0x75, 0, 0, 0, 0, 0, 0, 0, 0)
+        let hexLanes = SIMD16<UInt8>(0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0) .== splat(1)
+        let digit = (v &- splat(0x30)) .< splat(10)
+        let letter = ((v | splat(0x20)) &- splat(0x61)) .< splat(6)
+        let good = laneBits(((v .== pattern) .& .!hexLanes) .| (hexLanes .& (digit .| letter)))
+        guard good.0 == UInt64.max, good.1 & 0xFFFF_FFFF == 0xFFFF_FFFF else { return false }
+        return !(v[8] == 0x30 && v[9] == 0x30) && v[8] | 0x20 != 0x64
     }
 
     /// The lanes of `v` (the 16 bytes at `i`, `i` ≥ 3) that break UTF-8, given the three bytes

@@ -255,3 +255,88 @@ import Testing
         #expect(checked == 6000)
     }
 }
+
+/// Runs of `\uXXXX` escapes are read two at a time where they stand for non-ASCII code points
+/// outside U+D000 to U+DFFF; checked against a byte-by-byte reference on generated runs.
+@Suite struct JSONDocumentEscapeRunTests {
+    /// The code points a run of escapes stands for, a lone surrogate as U+FFFD.
+    private func decode(_ units: [UInt32]) -> String {
+        var scalars: [Unicode.Scalar] = []
+        var index = 0
+        while index < units.count {
+            let unit = units[index]
+            if unit >= 0xD800 && unit < 0xDC00 && index + 1 < units.count && units[index + 1] >= 0xDC00
+                && units[index + 1] < 0xE000
+            {
+                let value = 0x10000 + ((unit - 0xD800) << 10) + (units[index + 1] - 0xDC00)
+                scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+                index += 2
+                continue
+            }
+            scalars.append(Unicode.Scalar(unit) ?? "\u{FFFD}")
+            index += 1
+        }
+        var text = ""
+        text.unicodeScalars.append(contentsOf: scalars)
+        return text
+    }
+
+    @Test func agreesWithTheReferenceOnGeneratedRuns() throws {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var failures: [String] = []
+        for round in 0..<4000 {
+            var units: [UInt32] = []
+            var text = ""
+            for _ in 0..<(1 + next(9)) {
+                let unit: UInt32
+                switch next(6) {
+                case 0: unit = UInt32(next(0x80))  // ASCII
+                case 1: unit = UInt32(0x80 + next(0x80))  // U+0080...U+00FF
+                case 2: unit = UInt32(0xD800 + next(0x800))  // surrogates, paired or not
+                case 3: unit = UInt32(0xD000 + next(0x800))  // DXXX below the surrogates
+                default: unit = UInt32(0x100 + next(0xCF00))  // the fast path's own
+                }
+                units.append(unit)
+                // Hex digits in either case.
+                var digits = Array(String(unit, radix: 16).utf8)
+                while digits.count < 4 { digits.insert(UInt8(ascii: "0"), at: 0) }
+                if next(2) == 0 { digits = Array(String(decoding: digits, as: UTF8.self).uppercased().utf8) }
+                text += "\\u" + String(decoding: digits, as: UTF8.self)
+            }
+            let padding = String(repeating: "p", count: next(20))
+            let trailer = next(2) == 0 ? "" : " tail"
+            var bytes = Array("[\"\(padding)\(text)\(trailer)\",2]".utf8)
+            let expected = padding + decode(units) + trailer
+            // One round in four breaks one hex digit: the error must name it where it is.
+            var broken: Int?
+            if round % 4 == 0 {
+                let escapes = bytes.indices.filter { bytes[$0] == UInt8(ascii: "u") && bytes[$0 - 1] == 0x5C }
+                let at = escapes[next(escapes.count)] + 1 + next(4)
+                bytes[at] = [UInt8(ascii: "g"), UInt8(ascii: "G"), UInt8(ascii: " "), UInt8(ascii: "\""), 0x00][next(5)]
+                broken = at
+            }
+            do {
+                let document = try JSONDocument(bytes: bytes)
+                if let broken {
+                    failures.append("accepted \(String(decoding: bytes, as: UTF8.self)), broken at \(broken)")
+                } else if document.string(at: 1) != expected
+                    || document.tape[1].count != UInt32(expected.unicodeScalars.count)
+                    || (document.tape[1].flags & JSONToken.isASCII != 0)
+                        != expected.unicodeScalars.allSatisfy(\.isASCII)
+                {
+                    failures.append("misread \(String(decoding: bytes, as: UTF8.self))")
+                }
+            } catch {
+                if broken == nil || error.offset != broken || !error.message.hasPrefix("invalid hex digit") {
+                    failures.append("\(String(decoding: bytes, as: UTF8.self)): \(error.message) at \(error.offset)")
+                }
+            }
+            if failures.count > 5 { break }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+    }
+}
