@@ -45,6 +45,12 @@ struct Validate: AsyncParsableCommand {
             valueName: "K/N"))
     var shard: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Decode and check on N threads (default: the cores this process may run on). Findings and their order do not depend on it.",
+            valueName: "N"))
+    var jobs: Int?
+
     @OptionGroup(title: "Limits")
     var specLimits: SpecLimitOptions
 
@@ -61,6 +67,9 @@ struct Validate: AsyncParsableCommand {
         }
         if let status, !(100...599).contains(status) {
             throw ValidationError("--status must be an HTTP status (100-599)")
+        }
+        if let jobs, !(1...1024).contains(jobs) {
+            throw ValidationError("--jobs must be from 1 to 1024, not \(jobs)")
         }
         if let shard, Shard(parsing: shard) == nil {
             throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N (for example 2/8), not \"\(shard)\"")
@@ -88,7 +97,8 @@ struct Validate: AsyncParsableCommand {
             throw error.isMissingInput ? Exit.missing : Exit.malformed
         }
         let checker = ExchangeChecker(compiled: compiled, options: findingLimits.checkOptions(isStrict: strict))
-        var parallel = ParallelCheck(checker: checker, fixedOperation: fixedOperation, fixedStatus: status)
+        var parallel = ParallelCheck(
+            checker: checker, fixedOperation: fixedOperation, fixedStatus: status, workers: jobs ?? ParallelCheck.cores)
         let sharding = shard.flatMap(Shard.init(parsing:))
         parallel.shard = sharding
         var run = ContractReport(compiled: compiled, format: format.value, isStrict: strict)
