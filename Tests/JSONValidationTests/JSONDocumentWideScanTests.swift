@@ -316,7 +316,8 @@ import Testing
             if round % 4 == 0 {
                 let escapes = bytes.indices.filter { bytes[$0] == UInt8(ascii: "u") && bytes[$0 - 1] == 0x5C }
                 let at = escapes[next(escapes.count)] + 1 + next(4)
-                bytes[at] = [UInt8(ascii: "g"), UInt8(ascii: "G"), UInt8(ascii: " "), UInt8(ascii: "\""), 0x00][next(5)]
+                bytes[at] =
+                    [UInt8(ascii: "g"), UInt8(ascii: "G"), UInt8(ascii: " "), UInt8(ascii: "\""), 0x00][next(5)]
                 broken = at
             }
             do {
