@@ -404,11 +404,11 @@ private func laneBits(_ mask: SIMDMask<SIMD16<Int8>>) -> (UInt64, UInt64) {
     return (words[0], words[1])
 }
 
-/// The continuation bytes (10xxxxxx) of `v`.
+/// The continuation bytes (10xxxxxx) of `v` among `lanes` (``laneBits(_:)`` words).
 @inline(__always)
-private func continuationCount(_ v: SIMD16<UInt8>) -> Int {
+private func continuationCount(_ v: SIMD16<UInt8>, lanes: (UInt64, UInt64) = (.max, .max)) -> Int {
     let words = laneBits((v & splat(0xC0)) .== splat(0x80))
-    return (words.0.nonzeroBitCount &+ words.1.nonzeroBitCount) &>> 3
+    return ((words.0 & lanes.0).nonzeroBitCount &+ (words.1 & lanes.1).nonzeroBitCount) &>> 3
 }
 
 /// The first `count` lanes (0 to 16) as ``laneBits(_:)`` words.
@@ -741,8 +741,8 @@ private struct TapeBuilder {
             if c == 0x22 { break }
             if c >= 0x80 {
                 flags &= ~JSONToken.isASCII
-                // Non-ASCII text stays in this loop, across single spaces between its words: each
-                // return to the wide scan costs a mispredicted branch.
+                // Non-ASCII text the wide scan left (a malformed block, or the last 16 bytes) stays
+                // in this loop, across single spaces between its words.
                 while true {
                     var width = input.utf8Width(at: i)
                     if width == 0 { width = try input.checkUTF8(at: i, quote: quote) }
@@ -962,7 +962,6 @@ private struct ByteInput {
     @inline(__always)
     func wideScan(from i: Int, extra: inout Int, flags: inout UInt8) -> Int {
         var i = i
-        var nonASCII: UInt64 = 0
         // The last block ended inside a character: the next block's first bytes are due as its
         // continuation, which the check verifies even when they are ASCII (then an error).
         var carried = false
@@ -974,7 +973,7 @@ private struct ByteInput {
                 if high != (0, 0) || carried {
                     if laneBits(utf8Errors(v, at: i)) != (0, 0) { break }
                     extra &+= continuationCount(v)
-                    nonASCII |= high.0 | high.1
+                    flags &= ~JSONToken.isASCII
                     carried = v[15] >= 0xC0 || v[14] >= 0xE0 || v[13] >= 0xF0
                 }
                 i &+= 16
@@ -988,16 +987,11 @@ private struct ByteInput {
                 let within = prefixLanes(stop &+ 1)
                 let bad = laneBits(utf8Errors(v, at: i))
                 if (bad.0 & within.0) | (bad.1 & within.1) != 0 { break }
-                let continuations = laneBits((v & splat(0xC0)) .== splat(0x80))
-                extra &+=
-                    ((continuations.0 & before.0).nonzeroBitCount
-                        &+ (continuations.1 & before.1).nonzeroBitCount) &>> 3
-                nonASCII |= highBefore.0 | highBefore.1
+                extra &+= continuationCount(v, lanes: before)
+                flags &= ~JSONToken.isASCII
             }
-            if nonASCII != 0 { flags &= ~JSONToken.isASCII }
             return i &+ stop
         }
-        if nonASCII != 0 { flags &= ~JSONToken.isASCII }
         guard carried else { return i }
         // Back to the first byte of the character the last block left incomplete, whose
         // continuation bytes were counted: the byte-at-a-time path reads it whole.
@@ -1013,7 +1007,7 @@ private struct ByteInput {
     /// pair with a third); otherwise ``scanEscape(at:quote:extra:flags:)`` reads them.
     @inline(__always)
     func isEscapedPair(at i: Int) -> Bool {
-        guard i &+ 16 <= end else { return false }
+        guard i &+ 16 <= end, base[i &+ 1] == 0x75 else { return false }
         let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
         let pattern = SIMD16<UInt8>(0x5C, 0x75, 0, 0, 0, 0, 0x5C, 0x75, 0, 0, 0, 0, 0, 0, 0, 0)
         let hexLanes = SIMD16<UInt8>(0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0) .== splat(1)

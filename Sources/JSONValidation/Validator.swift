@@ -953,11 +953,13 @@ struct Evaluation {
             var seen: Set<String> = []
             for (key, _) in document.members(of: value) {
                 let name = document.string(at: key)
-                if !documented.contains(name), seen.insert(name).inserted { undocumented.append(JSONText.quote(name)) }
+                if !documented.contains(name), seen.insert(name).inserted, undocumented.count < 5 {
+                    undocumented.append(JSONText.quote(name))
+                }
             }
             if !undocumented.isEmpty {
-                let shown = undocumented.prefix(5).joined(separator: ", ")
-                let more = undocumented.count > 5 ? " and \(undocumented.count - 5) more" : ""
+                let shown = undocumented.joined(separator: ", ")
+                let more = seen.count > 5 ? " and \(seen.count - 5) more" : ""
                 reasons.append("the body has properties no alternative documents: \(shown)\(more)")
             }
         }
