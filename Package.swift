@@ -65,7 +65,7 @@ let package = Package(
             // a position-dependent executable: start-up then skips most dynamic linking and the
             // 120 000 relocations of a position-independent one (`conform lint`: about 17 ms instead
             // of 30). CONFORM_PIE=1 keeps it position-independent (address-space randomisation of
-            // conform's own code) for about 5 ms more.
+            // conform's own code) for about 3 ms more.
             linkerSettings: [
                 .unsafeFlags(
                     [

@@ -4,7 +4,7 @@ import Recordings
 import Reports
 import YAMLReader
 
-/// The spec size limit, for every command that reads a spec. The fixed limits (nesting depths, YAML alias
+/// The spec size limit, for `lint`, `validate` and `live` (`mock` reads its spec with the default limit). The fixed limits (nesting depths, YAML alias
 /// expansion) are in the README's limits table.
 struct SpecLimitOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The largest spec file read, in bytes (default 64 MiB).", valueName: "n"))

@@ -31,7 +31,7 @@ struct ParallelCheck: Sendable {
         self.workers = max(1, workers)
     }
 
-    /// The number of cores this process may use.
+    /// The number of cores online (CPU affinity and container limits are not consulted).
     static var cores: Int {
         let count = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         return max(1, count)

@@ -47,7 +47,7 @@ struct Validate: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Decode and check on N threads (default: the cores this process may run on). Findings and their order do not depend on it.",
+            "Decode and check on N threads (default: the cores online). Findings and their order do not depend on it.",
             valueName: "N"))
     var jobs: Int?
 
