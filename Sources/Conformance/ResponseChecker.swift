@@ -210,14 +210,19 @@ public struct ResponseChecker: Sendable {
                 "duplicate key \(JSONText.quote(duplicate.key)) in the object at \(duplicate.pointer.isEmpty ? "the top level" : duplicate.pointer)",
                 severity: .warning, at: place, instance: duplicate.pointer)
         }
-        // Keys past the document's own list are counted only when the document is the body itself.
-        let unkept = root == 0 ? document.duplicateKeyCount - document.duplicateKeys.count : 0
-        let unlisted = inBody.count - duplicates.count + unkept
+        // Keys past the document's own list have no offset. They are all this body's when the document is
+        // the body; in a recording line, they follow the list's last key, so they are counted when that
+        // key is in the body (they may also lie after it on the line, which the message says).
+        let unkept = document.duplicateKeyCount - document.duplicateKeys.count
+        let lastKeptIsInBody = inBody.last.map { $0.offset == document.duplicateKeys.last?.offset } ?? false
+        let counted = root == 0 || lastKeptIsInBody ? unkept : 0
+        let unlisted = inBody.count - duplicates.count + counted
         if unlisted > 0 {
+            let place = root != 0 && counted > 0 ? "in this body (or after it on its line)" : "in this body"
             findings.append(
                 finding(
                     .json,
-                    "\(unlisted) more duplicate keys in this body were not listed (limit \(options.maxFindingsPerBody))",
+                    "\(unlisted) more duplicate keys \(place) were not listed (limit \(options.maxFindingsPerBody))",
                     severity: .warning))
         }
         for (violation, place) in zip(result.violations, places.dropFirst(duplicates.count)) {

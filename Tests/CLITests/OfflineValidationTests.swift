@@ -114,4 +114,21 @@ import Testing
         #expect(unknownOutcome.status == 65)
         #expect(unknownOutcome.stderr.contains("cannot tell what this file holds"))
     }
+
+    /// A cassette body repeating a key past the 1 000 a document keeps: all of them are counted.
+    @Test func duplicateKeysPastTheKeptOnesAreCountedInACassetteBody() throws {
+        let directory = try Runner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keys = Array(repeating: "\"k\": 1", count: 3000).joined(separator: ", ")
+        let line =
+            #"{"request": {"method": "GET", "url": "https://crew.example.com/status/4f2b0c7e-9a3d-4b8e-a1f6-2c5d7e9b0a13"}, "#
+            + #""response": {"status": 200, "headers": {"content-type": "application/json"}, "body": {"status": "running", "#
+            + keys + "}}}\n"
+        let path = directory.appendingPathComponent("dups.jsonl").path
+        try line.write(toFile: path, atomically: true, encoding: .utf8)
+        let (outcome, _, _) = try run([path])
+        #expect(
+            outcome.stdout.contains(
+                "2899 more duplicate keys in this body (or after it on its line) were not listed (limit 100) [json]"))
+    }
 }
