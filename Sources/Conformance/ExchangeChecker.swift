@@ -22,7 +22,15 @@ public struct ExchangeChecker: Sendable {
     private let responses: ResponseChecker
     private let parameterValidator: Validator
     /// For each parameter schema: its compiled index and the JSON types its strings may stand for.
-    private let parameterSchemas: [NodeAddress: (index: Int, types: Set<String>)]
+    private let parameterSchemas: [NodeAddress: ParameterSchema]
+
+    private struct ParameterSchema: Sendable {
+        var index: Int
+        /// The schema's `type` allows a number or an integer, so `42` is read as one.
+        var isNumeric: Bool
+        /// The schema's `type` allows a boolean, so `true` is read as one.
+        var isBoolean: Bool
+    }
 
     /// Creates a checker.
     public init(compiled: CompiledSpec, options: CheckOptions = CheckOptions()) {
@@ -34,13 +42,15 @@ public struct ExchangeChecker: Sendable {
             schemas: compiled.schemas,
             options: ValidationOptions(
                 direction: .request, reportsUndocumented: false, actualLimit: options.actualLimit))
-        var schemas: [NodeAddress: (index: Int, types: Set<String>)] = [:]
+        var schemas: [NodeAddress: ParameterSchema] = [:]
         for operation in compiled.spec.operations {
             for parameter in operation.parameters {
                 guard let address = parameter.schema, let index = compiled.schema(at: address) else { continue }
                 let node = compiled.spec.documents.node(at: address)
                 let types = node?["type"].map { $0.elements?.compactMap(\.string) ?? [$0.string ?? ""] } ?? []
-                schemas[address] = (index, Set(types))
+                schemas[address] = ParameterSchema(
+                    index: index, isNumeric: types.contains("integer") || types.contains("number"),
+                    isBoolean: types.contains("boolean"))
             }
         }
         parameterSchemas = schemas
@@ -102,6 +112,7 @@ public struct ExchangeChecker: Sendable {
     private func checkParameters(_ match: OperationMatcher.Match, _ exchange: HTTPExchange) -> [Finding] {
         var findings: [Finding] = []
         let operation = match.operation
+        guard !operation.parameters.isEmpty else { return [] }
         let query = OperationMatcher.query(of: exchange.url)
         for parameter in operation.parameters where parameter.location == "path" || parameter.location == "query" {
             let value: String?
@@ -124,7 +135,7 @@ public struct ExchangeChecker: Sendable {
                 continue
             }
             guard let address = parameter.schema, let schema = parameterSchemas[address],
-                let document = try? JSONDocument(text: Self.coerce(value, types: schema.types))
+                let document = try? JSONDocument(text: Self.coerce(value, as: schema))
             else { continue }
             let result = parameterValidator.validate(document, against: schema.index)
             for violation in result.violations where violation.severity == .error {
@@ -141,9 +152,9 @@ public struct ExchangeChecker: Sendable {
     }
 
     /// The JSON text a parameter string stands for, by its schema's types (`42` for an integer).
-    private static func coerce(_ value: String, types: Set<String>) -> String {
-        if types.contains("integer") || types.contains("number"), JSONNumber(text: value) != nil { return value }
-        if types.contains("boolean"), value == "true" || value == "false" { return value }
+    private static func coerce(_ value: String, as schema: ParameterSchema) -> String {
+        if schema.isNumeric, JSONNumber(text: value) != nil { return value }
+        if schema.isBoolean, value == "true" || value == "false" { return value }
         return JSONText.quote(value)
     }
 }

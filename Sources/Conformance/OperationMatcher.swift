@@ -10,10 +10,18 @@ public struct OperationMatcher: Sendable {
         var literalCount: Int
     }
 
+    /// A template segment, as UTF-8 bytes: request paths are compared byte for byte (RFC 3986), after
+    /// percent-decoding.
     private enum Segment: Sendable {
-        case literal(String)
+        case literal([UInt8])
         /// A segment with one variable: `{id}`, `{id}.json`, `v{major}`.
-        case variable(name: String, prefix: String, suffix: String)
+        case variable(name: String, prefix: [UInt8], suffix: [UInt8])
+    }
+
+    /// A request path split into segments: ranges of one byte buffer, percent-decoded.
+    private struct SplitPath {
+        var bytes: [UInt8] = []
+        var segments: [Range<Int>] = []
     }
 
     /// A match: the operation and its path parameters (decoded).
@@ -68,7 +76,8 @@ public struct OperationMatcher: Sendable {
 
     /// The query parameters of a URL, decoded (`+` is a space).
     public static func query(of url: String) -> [(name: String, value: String)] {
-        guard url.utf8.contains(UInt8(ascii: "?")), let mark = url.firstIndex(of: "?") else { return [] }
+        var url = url
+        guard url.withUTF8({ $0.contains(UInt8(ascii: "?")) }), let mark = url.firstIndex(of: "?") else { return [] }
         var query = url[url.index(after: mark)...]
         if let hash = query.firstIndex(of: "#") { query = query[..<hash] }
         return query.split(separator: "&").map { pair in
@@ -87,14 +96,16 @@ public struct OperationMatcher: Sendable {
         }
         let upper = method.uppercased()
         for candidate in candidates {
-            let segments = Self.decodedSegments(candidate)
-            var best: (Template, [(String, String)])?
-            for template in templates where operations[template.operation].method == upper {
-                guard let parameters = Self.bind(template.segments, to: segments) else { continue }
-                if best == nil || template.literalCount > (best?.0.literalCount ?? 0) { best = (template, parameters) }
+            let split = Self.decodedSegments(candidate)
+            // The template with the most literal segments wins; its parameters are bound once, at the end.
+            var best: Int?
+            for (position, template) in templates.enumerated() where operations[template.operation].method == upper {
+                guard Self.matches(template.segments, split) else { continue }
+                if let chosen = best, templates[chosen].literalCount >= template.literalCount { continue }
+                best = position
             }
-            if let best {
-                return Match(operation: operations[best.0.operation], pathParameters: best.1.map { ($0.0, $0.1) })
+            if let best, let parameters = Self.bind(templates[best].segments, to: split) {
+                return Match(operation: operations[templates[best].operation], pathParameters: parameters)
             }
         }
         return nil
@@ -103,7 +114,7 @@ public struct OperationMatcher: Sendable {
     /// Operations whose path matches but whose method differs (for messages).
     public func otherMethods(url: String) -> [APIOperation] {
         let path = Self.path(of: url)
-        var stripped: [[String]] = [Self.decodedSegments(path)]
+        var stripped: [SplitPath] = [Self.decodedSegments(path)]
         for prefix in prefixes where path.hasPrefix(prefix + "/") {
             stripped.append(Self.decodedSegments(String(path.dropFirst(prefix.count))))
         }
@@ -118,31 +129,70 @@ public struct OperationMatcher: Sendable {
         return segments
     }
 
-    /// Splits and percent-decodes a request path (segments without `%` are taken as they are).
-    private static func decodedSegments(_ path: String) -> [String] {
-        split(path).map { $0.utf8.contains(UInt8(ascii: "%")) ? URIReference.percentDecode($0) : $0 }
+    /// Splits and percent-decodes a request path (segments without `%` are copied as they are).
+    private static func decodedSegments(_ path: String) -> SplitPath {
+        var path = path
+        return path.withUTF8 { bytes in
+            var split = SplitPath()
+            split.bytes.reserveCapacity(bytes.count)
+            var start = bytes.first == UInt8(ascii: "/") ? 1 : 0
+            while true {
+                var end = start
+                var escaped = false
+                while end < bytes.count && bytes[end] != UInt8(ascii: "/") {
+                    if bytes[end] == UInt8(ascii: "%") { escaped = true }
+                    end += 1
+                }
+                let first = split.bytes.count
+                let piece = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                if escaped {
+                    split.bytes += URIReference.percentDecode(String(decoding: piece, as: UTF8.self)).utf8
+                } else {
+                    split.bytes += piece
+                }
+                split.segments.append(first..<split.bytes.count)
+                if end >= bytes.count { break }
+                start = end + 1
+            }
+            return split
+        }
     }
 
     private static func segment(_ text: String) -> Segment {
         guard let open = text.firstIndex(of: "{"), let close = text[open...].firstIndex(of: "}") else {
-            return .literal(text)
+            return .literal(Array(text.utf8))
         }
         return .variable(
-            name: String(text[text.index(after: open)..<close]), prefix: String(text[..<open]),
-            suffix: String(text[text.index(after: close)...]))
+            name: String(text[text.index(after: open)..<close]), prefix: Array(text[..<open].utf8),
+            suffix: Array(text[text.index(after: close)...].utf8))
     }
 
-    private static func bind(_ template: [Segment], to segments: [String]) -> [(String, String)]? {
-        guard template.count == segments.count else { return nil }
-        var parameters: [(String, String)] = []
-        for (part, segment) in zip(template, segments) {
-            switch part {
-            case .literal(let text):
-                guard text == segment else { return nil }
-            case .variable(let name, let prefix, let suffix):
-                guard segment.hasPrefix(prefix), segment.hasSuffix(suffix), segment.count > prefix.count + suffix.count
-                else { return nil }
-                parameters.append((name, String(segment.dropFirst(prefix.count).dropLast(suffix.count))))
+    /// Whether the segments fit the template (as ``bind(_:to:)``, without building the parameters).
+    private static func matches(_ template: [Segment], _ split: SplitPath) -> Bool {
+        guard template.count == split.segments.count else { return false }
+        return split.bytes.withUnsafeBufferPointer { bytes in
+            for (part, range) in zip(template, split.segments) {
+                let segment = UnsafeBufferPointer(rebasing: bytes[range])
+                switch part {
+                case .literal(let text):
+                    guard segment.elementsEqual(text) else { return false }
+                case .variable(_, let prefix, let suffix):
+                    guard segment.count > prefix.count + suffix.count, segment.starts(with: prefix),
+                        segment.reversed().starts(with: suffix.reversed())
+                    else { return false }
+                }
+            }
+            return true
+        }
+    }
+
+    private static func bind(_ template: [Segment], to split: SplitPath) -> [(name: String, value: String)]? {
+        guard matches(template, split) else { return nil }
+        var parameters: [(name: String, value: String)] = []
+        for (part, range) in zip(template, split.segments) {
+            if case .variable(let name, let prefix, let suffix) = part {
+                let value = split.bytes[(range.lowerBound + prefix.count)..<(range.upperBound - suffix.count)]
+                parameters.append((name, String(decoding: value, as: UTF8.self)))
             }
         }
         return parameters

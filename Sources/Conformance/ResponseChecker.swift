@@ -168,7 +168,7 @@ public struct ResponseChecker: Sendable {
             ]
         }
         if case .notRecorded = body { return [] }
-        guard MediaType.isJSON(media.name) || media.name.hasSuffix("/*") else { return [] }
+        guard media.isJSON || media.name.hasSuffix("/*") else { return [] }
         guard let address = media.schema, let schema = compiled.schema(at: address) else { return [] }
         if isEmpty {
             return [

@@ -156,8 +156,14 @@ extension DocumentNode {
 public enum JSONText {
     /// `string` as a JSON string literal, with quotes, escaping what RFC 8259 requires.
     public static func quote(_ string: String) -> String {
-        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
-            return "\"" + string + "\""
+        var text = string
+        // Contiguous bytes, checked in one loop: every finding and parameter value is quoted.
+        if text.withUTF8({ $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C } }) {
+            var out = "\""
+            out.reserveCapacity(text.utf8.count + 2)
+            out += text
+            out += "\""
+            return out
         }
         var out = "\""
         out.reserveCapacity(string.utf8.count + 2)

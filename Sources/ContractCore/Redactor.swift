@@ -84,8 +84,12 @@ public struct Redactor: Sendable {
     /// True for `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`, `X-API-Key`, `API-Key` and
     /// `X-Auth-Token`, in any letter case.
     public static func isSensitiveHeader(_ name: String) -> Bool {
-        sensitiveHeaders.contains(name.lowercased())
+        // Every exchange's headers pass here: an ASCII name of a length no listed name has is not lowered.
+        if !sensitiveLengths.contains(name.utf8.count) && name.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+        return sensitiveHeaders.contains(name.lowercased())
     }
+
+    private static let sensitiveLengths = Set(sensitiveHeaders.map(\.utf8.count))
 
     private static let sensitiveHeaders: Set<String> = [
         "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-auth-token",

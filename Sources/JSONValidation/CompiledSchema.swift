@@ -444,6 +444,12 @@ struct PropertiesRule: Sendable {
     var namedLocation: SourceLocation?
 }
 
+/// An immutable rule shared by reference.
+final class Shared<Rule: Sendable>: Sendable {
+    let rule: Rule
+    init(_ rule: Rule) { self.rule = rule }
+}
+
 /// One compiled schema: its checks, grouped by the instance kind they apply to.
 struct SchemaNode: Sendable {
     var location: SourceLocation
@@ -461,8 +467,18 @@ struct SchemaNode: Sendable {
     var resourceBase: String?
     /// The name of this schema's `$dynamicAnchor`, if any.
     var dynamicAnchor: String?
-    var properties: PropertiesRule?
-    var items: ItemsRule?
+    var properties: PropertiesRule? {
+        get { sharedProperties?.rule }
+        set { sharedProperties = newValue.map(Shared.init) }
+    }
+    var items: ItemsRule? {
+        get { sharedItems?.rule }
+        set { sharedItems = newValue.map(Shared.init) }
+    }
+    /// `properties` and `items` behind one reference each: the validator reads them for every object
+    /// and array, and retaining one reference costs less than retaining each array and string inside.
+    private(set) var sharedProperties: Shared<PropertiesRule>?
+    private(set) var sharedItems: Shared<ItemsRule>?
     /// Whether this schema, or an in-place subschema, needs evaluated-property/item annotations.
     var needsAnnotations = false
     /// Whether this schema (not its subschemas) documents object properties.

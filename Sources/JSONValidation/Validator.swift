@@ -88,6 +88,7 @@ public struct Validator: Sendable {
         var run = Evaluation(schemas: schemas, options: options, document: document)
         run.collecting = true
         _ = run.check(schema, root, isEntry: true)
+        if run.violations.isEmpty { return ValidationResult(violations: [], total: run.dropped) }
         // Document order; violations of one value keep the order of their keywords.
         var violations = run.violations.enumerated().sorted {
             ($0.element.offset, $0.offset) < ($1.element.offset, $1.offset)
@@ -110,19 +111,16 @@ struct Annotations {
     var properties = PositionSet()
     var items = PositionSet()
     var allItems = false
-    /// Where a schema at this place documents object properties (`properties`), if one does.
-    var propertiesLocation: SourceLocation?
-    /// The name of the schema that documents them, when it has one.
-    var propertiesOwner: String?
+    /// The schema at this place that documents object properties (`properties`), if one does: its
+    /// location and name are looked up only when an undocumented property is reported, so merging
+    /// annotations copies an integer, not strings.
+    var propertiesNode: Int?
 
     mutating func merge(_ other: Annotations) {
         properties.formUnion(other.properties)
         items.formUnion(other.items)
         allItems = allItems || other.allItems
-        if propertiesLocation == nil {
-            propertiesLocation = other.propertiesLocation
-            propertiesOwner = other.propertiesOwner
-        }
+        if propertiesNode == nil { propertiesNode = other.propertiesNode }
     }
 }
 
@@ -197,7 +195,9 @@ struct Evaluation {
     }
 
     private mutating func reportUndocumented(_ value: Int, _ annotations: Annotations) -> Bool {
-        guard let spec = annotations.propertiesLocation else { return true }
+        guard let owner = annotations.propertiesNode, let spec = nodes[owner].properties?.namedLocation else {
+            return true
+        }
         var isValid = true
         var position = 0
         for (key, member) in document.members(of: value) {
@@ -207,7 +207,7 @@ struct Evaluation {
             report(
                 check: .undocumentedProperty, severity: options.isStrict ? .error : .warning, at: member, spec: spec,
                 message:
-                    "property \(JSONText.quote(document.string(at: key))) is not documented by \(annotations.propertiesOwner ?? "the schema")",
+                    "property \(JSONText.quote(document.string(at: key))) is not documented by \(nodes[owner].name ?? "the schema")",
                 expected: "only documented properties", actual: quoted(member))
             path.removeLast()
             if options.isStrict {
@@ -268,42 +268,45 @@ struct Evaluation {
 
         switch kind {
         case .object:
-            if let properties = nodes[index].properties {
-                isValid = checkProperties(properties, value, &annotations, wantsAnnotations) && isValid
+            if let properties = nodes[index].sharedProperties {
+                isValid = checkProperties(properties.rule, value, &annotations, wantsAnnotations) && isValid
                 if !isValid && !collecting { return false }
-            }
-            if let location = nodes[index].properties?.namedLocation, annotations.propertiesLocation == nil {
-                annotations.propertiesLocation = location
-                annotations.propertiesOwner = nodes[index].name
+                if properties.rule.namedLocation != nil && annotations.propertiesNode == nil {
+                    annotations.propertiesNode = index
+                }
             }
             if options.isStrict && nodes[index].describesProperties {
                 isValid = checkStrictPresence(index, value) && isValid
                 if !isValid && !collecting { return false }
             }
         case .array:
-            if let items = nodes[index].items {
-                isValid = checkItems(items, value, &annotations, wantsAnnotations) && isValid
+            if let items = nodes[index].sharedItems {
+                isValid = checkItems(items.rule, value, &annotations, wantsAnnotations) && isValid
                 if !isValid && !collecting { return false }
             }
         default:
             break
         }
 
-        var unevaluated: [Rule] = []
-        for rule in nodes[index].rules {
-            switch rule.kind {
+        // Rules are read in place too: a `for rule in` loop would copy each one out of the array.
+        let rules = nodes[index].rules
+        if rules.isEmpty { return isValid }
+        var hasUnevaluated = false
+        for position in rules.indices {
+            switch rules[position].kind {
             case .unevaluatedProperties, .unevaluatedItems:
-                unevaluated.append(rule)
+                hasUnevaluated = true
                 continue
             default:
                 break
             }
-            if !apply(rule, value, kind, index, &annotations, wantsAnnotations) {
+            if !apply(rules[position], value, kind, index, &annotations, wantsAnnotations) {
                 isValid = false
                 if !collecting { return false }
             }
         }
-        for rule in unevaluated where !applyUnevaluated(rule, value, kind, &annotations) {
+        guard hasUnevaluated else { return isValid }
+        for position in rules.indices where !applyUnevaluated(rules[position], value, kind, &annotations) {
             isValid = false
             if !collecting { return false }
         }
@@ -644,16 +647,15 @@ struct Evaluation {
         for (key, member) in document.members(of: value) {
             defer { position += 1 }
             var evaluated = false
-            var schemas: [Int] = []
-            if let named = namedProperty(rule, key) {
-                schemas.append(named.schema)
-            }
+            // The named schema, then those of matching patterns; an array only when patterns match.
+            let named = namedProperty(rule, key)
+            var matched: [Int] = []
             if !rule.patterns.isEmpty {
                 let name = document.string(at: key)
-                for (pattern, schema) in rule.patterns where pattern.matches(name) { schemas.append(schema) }
+                for (pattern, schema) in rule.patterns where pattern.matches(name) { matched.append(schema) }
             }
             path.append(.key(key))
-            if schemas.isEmpty, let additional = rule.additional {
+            if named == nil && matched.isEmpty, let additional = rule.additional {
                 if nodes[additional].constant == false {
                     let name = document.string(at: key)
                     report(
@@ -667,7 +669,8 @@ struct Evaluation {
                 }
                 evaluated = true
             }
-            for schema in schemas {
+            for slot in 0..<((named == nil ? 0 : 1) + matched.count) {
+                let schema = named.map { slot == 0 ? $0 : matched[slot - 1] } ?? matched[slot]
                 evaluated = true
                 if nodes[schema].isWriteOnly && options.direction == .response
                     || nodes[schema].isReadOnly && options.direction == .request
@@ -689,17 +692,26 @@ struct Evaluation {
         return isValid
     }
 
-    private func namedProperty(_ rule: PropertiesRule, _ key: Int) -> PropertyRule? {
+    /// The schema of the property named by `key`, if `rule` names it.
+    private func namedProperty(_ rule: PropertiesRule, _ key: Int) -> Int? {
         let token = tape[key]
         if token.flags & JSONToken.hasEscapes == 0 {
             let start = Int(token.start)
             let length = Int(token.length)
-            for property in rule.named where property.utf8.count == length {
-                if document.bytes[start..<(start + length)].elementsEqual(property.utf8) { return property }
+            return document.bytes.withUnsafeBufferPointer { bytes in
+                let text = UnsafeBufferPointer(rebasing: bytes[start..<(start + length)])
+                for position in rule.named.indices where rule.named[position].utf8.count == length {
+                    let matches = rule.named[position].utf8.withUnsafeBufferPointer { name in
+                        var offset = 0
+                        while offset < length && name[offset] == text[offset] { offset += 1 }
+                        return offset == length
+                    }
+                    if matches { return rule.named[position].schema }
+                }
+                return nil
             }
-            return nil
         }
-        return rule.lookup[document.string(at: key)].map { rule.named[$0] }
+        return rule.lookup[document.string(at: key)].map { rule.named[$0].schema }
     }
 
     /// Strict mode: every property the schema documents must be present.

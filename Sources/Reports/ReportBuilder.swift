@@ -19,7 +19,7 @@ public struct ReportBuilder: Sendable {
         }
 
         /// Names start with a status; compare statuses numerically (`default` last).
-        private var sortableName: String {
+        fileprivate var sortableName: String {
             let first = name.split(separator: " ").first.map(String.init) ?? name
             if let code = Int(first) {
                 return String(repeating: "0", count: max(0, 6 - first.count)) + String(code) + name
@@ -87,7 +87,10 @@ public struct ReportBuilder: Sendable {
 
     /// The test cases, sorted by classname, then status, then check.
     public var junitCases: [JUnitCase] {
-        cases.keys.sorted().compactMap { key in
+        // Each key's sortable form is built once, not at every comparison.
+        cases.keys.map { (classname: $0.classname, name: $0.sortableName, key: $0) }.sorted {
+            ($0.classname, $0.name) < ($1.classname, $1.name)
+        }.map(\.key).compactMap { key in
             guard let entry = cases[key] else { return nil }
             let outcome: JUnitCase.Outcome
             if let infrastructure = entry.infrastructure {

@@ -9,20 +9,29 @@ public struct RunTally: Sendable {
         public var failed = 0
     }
 
-    private var rows: [String: Row] = [:]
-    private var order: [String] = []
+    private struct Key: Hashable {
+        var operation: String
+        var status: String
+    }
+
+    private var rows: [Key: Row] = [:]
+    private var order: [Key] = []
 
     public init() {}
 
-    /// Counts one exchange.
+    /// Counts one exchange (one hash lookup: this runs for every exchange of a recording).
     public mutating func record(operation: String, status: String, failed: Bool) {
-        let key = operation + "\u{0}" + status
-        if rows[key] == nil {
+        let key = Key(operation: operation, status: status)
+        let index: Dictionary<Key, Row>.Index
+        if let found = rows.index(forKey: key) {
+            index = found
+        } else {
             rows[key] = Row(operation: operation, status: status)
             order.append(key)
+            index = rows.index(forKey: key)!
         }
-        rows[key]?.exchanges += 1
-        if failed { rows[key]?.failed += 1 } else { rows[key]?.passed += 1 }
+        rows.values[index].exchanges += 1
+        if failed { rows.values[index].failed += 1 } else { rows.values[index].passed += 1 }
     }
 
     /// Rows sorted by operation, then status.

@@ -71,9 +71,9 @@ public struct SecurityScheme: Sendable, Hashable {
 /// One operation: a method on a path template.
 public struct APIOperation: Sendable {
     /// Upper-case method (`GET`).
-    public var method: String
+    public var method: String { didSet { displayName = Self.name(method, path) } }
     /// The path template as written (`/status/{kickoff_id}`).
-    public var path: String
+    public var path: String { didSet { displayName = Self.name(method, path) } }
     /// The operationId, if any.
     public var operationID: String?
     /// Path-item and operation parameters, operation ones winning.
@@ -87,8 +87,27 @@ public struct APIOperation: Sendable {
     /// Where the operation is defined.
     public var location: SourceLocation
 
-    /// `METHOD /path`, the operation's name in messages.
-    public var displayName: String { "\(method) \(path)" }
+    /// `METHOD /path`, the operation's name in messages (kept, not rebuilt: every checked exchange
+    /// reports it).
+    public private(set) var displayName: String
+
+    /// Creates an operation.
+    public init(
+        method: String, path: String, operationID: String?, parameters: [Parameter], requestBody: RequestBody?,
+        responses: [Response], security: [SecurityRequirement]?, location: SourceLocation
+    ) {
+        self.method = method
+        self.path = path
+        self.operationID = operationID
+        self.parameters = parameters
+        self.requestBody = requestBody
+        self.responses = responses
+        self.security = security
+        self.location = location
+        displayName = Self.name(method, path)
+    }
+
+    private static func name(_ method: String, _ path: String) -> String { "\(method) \(path)" }
 
     /// The response for `status`: exact code, then range (`2XX`), then `default`.
     public func response(for status: Int) -> Response? {
@@ -172,6 +191,8 @@ public struct Response: Sendable {
     /// The media type for a `Content-Type` value: exact (parameters ignored), then a structured
     /// suffix (`application/problem+json` → `application/json`), then `type/*`, then `*/*`.
     public func mediaType(for contentType: String) -> MediaType? {
+        // The common case, a header that is exactly a documented essence, without building a string.
+        if let exact = content.first(where: { $0.essence == contentType }) { return exact }
         let wanted = MediaType.essence(of: contentType)
         if let exact = content.first(where: { $0.essence == wanted }) { return exact }
         let parts = wanted.split(separator: "/", maxSplits: 1)
@@ -221,8 +242,14 @@ public struct MediaType: Sendable {
 
     /// Whether the media type carries JSON (`application/json`, `*/*+json`).
     public static func isJSON(_ contentType: String) -> Bool {
-        let essence = essence(of: contentType)
-        return essence == "application/json" || essence.hasSuffix("+json") || essence == "text/json"
+        isJSONEssence(essence(of: contentType))
+    }
+
+    /// Whether this entry carries JSON (see ``isJSON(_:)``).
+    public var isJSON: Bool { Self.isJSONEssence(essence) }
+
+    private static func isJSONEssence(_ essence: String) -> Bool {
+        essence == "application/json" || essence.hasSuffix("+json") || essence == "text/json"
     }
 }
 

@@ -15,7 +15,12 @@ struct ContractReport {
     var findingCount = 0
     var byCheck: [CheckID: Int] = [:]
     var hasErrors = false
-    private var declared: Set<String> = []
+    /// The operation × status pairs whose cases are declared.
+    private var declared: Set<Declared> = []
+    private struct Declared: Hashable {
+        var operation: String
+        var status: Int
+    }
     private let color = Console.usesColor()
 
     init(compiled: CompiledSpec, format: OutputFormat, isStrict: Bool) {
@@ -25,12 +30,15 @@ struct ContractReport {
     }
 
     mutating func record(_ exchange: HTTPExchange, _ outcome: ExchangeOutcome) {
-        for header in exchange.requestHeaders + exchange.responseHeaders where Redactor.isSensitiveHeader(header.name) {
+        for header in exchange.requestHeaders where Redactor.isSensitiveHeader(header.name) {
+            redactor.add(header.value)
+        }
+        for header in exchange.responseHeaders where Redactor.isSensitiveHeader(header.name) {
             redactor.add(header.value)
         }
         let operationName = outcome.operation ?? "(no documented operation)"
         tally.record(operation: operationName, status: String(outcome.status), failed: outcome.isFailed)
-        if let name = outcome.operation, !declared.contains("\(name) \(outcome.status)"),
+        if let name = outcome.operation, !declared.contains(Declared(operation: name, status: outcome.status)),
             let operation = compiled.spec.operation(named: name)
         {
             declareCases(operation, status: outcome.status)
@@ -64,8 +72,7 @@ struct ContractReport {
 
     /// Every operation × status seen gets its full set of cases, passing unless a finding fails one.
     private mutating func declareCases(_ operation: APIOperation, status: Int) {
-        let id = "\(operation.displayName) \(status)"
-        guard declared.insert(id).inserted else { return }
+        guard declared.insert(Declared(operation: operation.displayName, status: status)).inserted else { return }
         var checks = ["status-code", "content-type", "json", "parameter", "undocumented-property"]
         if let response = operation.response(for: status) {
             for media in response.content {
