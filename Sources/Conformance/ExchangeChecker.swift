@@ -101,9 +101,7 @@ public struct ExchangeChecker: Sendable {
             findings += responses.check(
                 document: document, index: index, status: exchange.status, contentType: contentType,
                 operation: operation,
-                source: BodySource(name: exchange.source) { offset, _ in
-                    SourceLocation(file: file, line: line, column: document.lineColumn(ofOffset: offset).column)
-                })
+                source: .line(line, of: file, document: document, name: exchange.source))
         }
         for index in findings.indices where findings[index].source == nil { findings[index].source = exchange.source }
         return ExchangeOutcome(operation: operation.displayName, status: exchange.status, findings: findings)

@@ -30,8 +30,8 @@ public struct BodySource: Sendable {
     /// Maps a byte offset in the body to a place in the file (`nil`: the body has no file, as in live runs).
     public var locate: @Sendable (_ offset: Int, _ body: [UInt8]) -> SourceLocation?
 
-    /// For a body that is a whole file: its path (its findings are placed in one pass over it).
-    private var filePath: String?
+    /// Places many offsets in one pass, when the source can (a whole file, a recording line).
+    private var batch: (@Sendable (_ offsets: [Int], _ body: [UInt8]) -> [SourceLocation?])?
 
     /// Creates a source.
     public init(name: String, locate: @escaping @Sendable (_ offset: Int, _ body: [UInt8]) -> SourceLocation?) {
@@ -45,16 +45,30 @@ public struct BodySource: Sendable {
             let (line, column) = lineAndColumn(in: body, offset: offset)
             return SourceLocation(file: path, line: line, column: column)
         }
-        source.filePath = path
+        source.batch = { offsets, body in
+            linesAndColumns(in: body, offsets: offsets).map {
+                SourceLocation(file: path, line: $0.line, column: $0.column)
+            }
+        }
+        return source
+    }
+
+    /// A body inside one line of a recording (a JSON Lines cassette): offsets of `document`'s text
+    /// are columns of line `line` of `file`.
+    public static func line(_ line: Int, of file: String, document: JSONDocument, name: String) -> BodySource {
+        var source = BodySource(name: name) { offset, _ in
+            SourceLocation(file: file, line: line, column: document.lineColumn(ofOffset: offset).column)
+        }
+        source.batch = { offsets, _ in
+            document.lineColumns(ofOffsets: offsets).map { SourceLocation(file: file, line: line, column: $0.column) }
+        }
         return source
     }
 
     /// Places many offsets of `body` at once, in the order given.
     public func locate(_ offsets: [Int], in body: [UInt8]) -> [SourceLocation?] {
-        guard let filePath else { return offsets.map { locate($0, body) } }
-        return linesAndColumns(in: body, offsets: offsets).map {
-            SourceLocation(file: filePath, line: $0.line, column: $0.column)
-        }
+        guard let batch else { return offsets.map { locate($0, body) } }
+        return batch(offsets, body)
     }
 }
 

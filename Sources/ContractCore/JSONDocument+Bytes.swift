@@ -80,26 +80,36 @@ extension JSONDocument {
             } else if (0xDC00...0xDFFF).contains(high) {
                 scalar = 0xFFFD
             }
-            switch scalar {
-            case 0..<0x80:
-                put(UInt8(scalar))
-            case 0x80..<0x800:
-                put(UInt8(0xC0 | (scalar >> 6)))
-                put(UInt8(0x80 | (scalar & 0x3F)))
-            case 0x800..<0x10000:
-                put(UInt8(0xE0 | (scalar >> 12)))
-                put(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                put(UInt8(0x80 | (scalar & 0x3F)))
-            default:
-                put(UInt8(0xF0 | (scalar >> 18)))
-                put(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-                put(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                put(UInt8(0x80 | (scalar & 0x3F)))
-            }
+            encode(scalar, into: target, written: &written)
             return next
         default: put(buffer[position])  // \" \\ \/
         }
         return position + 1
+    }
+
+    /// Writes the UTF-8 form of `scalar` (a code point, not a surrogate) at `target[written...]`.
+    @inline(__always)
+    static func encode(_ scalar: UInt32, into target: UnsafeMutablePointer<UInt8>, written: inout Int) {
+        switch scalar {
+        case 0..<0x80:
+            target[written] = UInt8(scalar)
+            written += 1
+        case 0x80..<0x800:
+            target[written] = UInt8(0xC0 | (scalar >> 6))
+            target[written + 1] = UInt8(0x80 | (scalar & 0x3F))
+            written += 2
+        case 0x800..<0x10000:
+            target[written] = UInt8(0xE0 | (scalar >> 12))
+            target[written + 1] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
+            target[written + 2] = UInt8(0x80 | (scalar & 0x3F))
+            written += 3
+        default:
+            target[written] = UInt8(0xF0 | (scalar >> 18))
+            target[written + 1] = UInt8(0x80 | ((scalar >> 12) & 0x3F))
+            target[written + 2] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
+            target[written + 3] = UInt8(0x80 | (scalar & 0x3F))
+            written += 4
+        }
     }
 
     private static func hex4(_ buffer: UnsafeBufferPointer<UInt8>, _ position: Int, _ end: Int) -> UInt32? {

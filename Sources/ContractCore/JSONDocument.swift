@@ -59,6 +59,10 @@ extension JSONToken {
     public static let isIntegerText: UInt8 = 4
     /// Flag: the number starts with `-`.
     public static let isNegative: UInt8 = 8
+    /// Flag: a long string value only skimmed (see ``JSONDocument/init(bytes:limits:deferringStringsFrom:)``):
+    /// not checked, its ``JSONToken/count`` is 0, and its text is read through
+    /// ``JSONDocument/checkedDecodedBytes(at:)``.
+    public static let isDeferred: UInt8 = 16
 }
 
 /// Limits a ``JSONDocument`` enforces while reading.
@@ -159,7 +163,23 @@ public struct JSONDocument: Sendable {
     /// Reads a JSON text from UTF-8 bytes.
     /// - Throws: ``JSONSyntaxError`` for the first violation of RFC 8259 or of `limits`.
     public init(bytes: [UInt8], limits: JSONLimits = .default) throws(JSONSyntaxError) {
-        let outcome = bytes.withUnsafeBufferPointer { buffer in TapeBuilder.run(buffer, limits: limits) }
+        try self.init(bytes: bytes, limits: limits, deferringStringsFrom: Int.max)
+    }
+
+    /// Reads a JSON text whose string values of `threshold` bytes or more are only skimmed: their
+    /// closing quote is found, and nothing else is looked at until ``checkedDecodedBytes(at:)``
+    /// decodes and checks one. For a text that carries another JSON text in one long string (a HAR
+    /// entry's `content.text`): the body is then checked once, as it is decoded, not read twice.
+    ///
+    /// The document is well-formed only if every deferred string passes ``checkedDecodedBytes(at:)``;
+    /// until then, other accessors must not read them. When one fails, read the text again with
+    /// ``init(bytes:limits:)`` for the exact error.
+    public init(bytes: [UInt8], limits: JSONLimits = .default, deferringStringsFrom threshold: Int)
+        throws(JSONSyntaxError)
+    {
+        let outcome = bytes.withUnsafeBufferPointer { buffer in
+            TapeBuilder.run(buffer, limits: limits, deferringStringsFrom: max(threshold, 1))
+        }
         switch outcome {
         case .failure(let failure):
             let position = bytes.withUnsafeBufferPointer { buffer in
@@ -230,6 +250,18 @@ public struct JSONDocument: Sendable {
     /// Offsets are clamped to `0...bytes.count`.
     public func lineColumn(ofOffset offset: Int) -> (line: Int, column: Int) {
         bytes.withUnsafeBufferPointer { buffer in TextPosition.at(offset, in: buffer) }
+    }
+
+    /// ``lineColumn(ofOffset:)`` of many offsets, in any order, in one pass over the text.
+    public func lineColumns(ofOffsets offsets: [Int]) -> [(line: Int, column: Int)] {
+        bytes.withUnsafeBufferPointer { buffer in
+            var result = [(line: Int, column: Int)](repeating: (1, 1), count: offsets.count)
+            var cursor = TextPosition.Cursor()
+            for index in offsets.indices.sorted(by: { offsets[$0] < offsets[$1] }) {
+                result[index] = cursor.advance(to: offsets[index], in: buffer)
+            }
+            return result
+        }
     }
 
     /// The members of the object at `objectIndex` as tape indices of each key and its value, in
@@ -370,6 +402,105 @@ private struct Frame {
     var isObject: Bool
 }
 
+extension JSONDocument {
+    /// The decoded bytes of the string token at `index`, as ``decodedBytes(at:)``. A deferred string
+    /// (see ``init(bytes:limits:deferringStringsFrom:)``) is checked as it is decoded, by the rules
+    /// ``init(bytes:limits:)`` applies to strings: `nil` when it holds a control character, an
+    /// unknown escape, a `\u` without four hex digits, or malformed UTF-8.
+    public func checkedDecodedBytes(at index: Int) -> [UInt8]? {
+        guard tape.indices.contains(index), tape[index].kind == .string,
+            tape[index].flags & JSONToken.isDeferred != 0
+        else { return decodedBytes(at: index) }
+        let start = Int(tape[index].start)
+        let end = start + Int(tape[index].length)
+        var isValid = true
+        let decoded = bytes.withUnsafeBufferPointer { buffer in
+            [UInt8](unsafeUninitializedCapacity: end - start) { out, count in
+                guard let base = buffer.baseAddress, let target = out.baseAddress else { return }
+                // The input ends with the string, so a character or escape cut short by it is an error.
+                let input = ByteInput(base: base, end: end)
+                var written = 0
+                var i = start
+                // The last block ended inside a character: the next one is checked even if it is ASCII.
+                var carried = false
+                while i < end {
+                    // Sixteen bytes at a time, stored before they are looked at: the output is never
+                    // longer than the input read, so the store stays inside it.
+                    while i &+ 16 <= end {
+                        let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+                        UnsafeMutableRawPointer(target + written).storeBytes(of: v, as: SIMD16<UInt8>.self)
+                        let stops = laneBits((v .== splat(0x5C)) .| (v .< splat(0x20)))
+                        let high = laneBits(v .>= splat(0x80))
+                        if stops == (0, 0) {
+                            if high != (0, 0) || carried {
+                                if laneBits(input.utf8Errors(v, at: i)) != (0, 0) {
+                                    isValid = false
+                                    return
+                                }
+                                carried = v[15] >= 0xC0 || v[14] >= 0xE0 || v[13] >= 0xF0
+                            }
+                            i &+= 16
+                            written &+= 16
+                            continue
+                        }
+                        let stop =
+                            stops.0 != 0 ? stops.0.trailingZeroBitCount &>> 3 : 8 &+ stops.1.trailingZeroBitCount &>> 3
+                        let before = prefixLanes(stop)
+                        if (high.0 & before.0) | (high.1 & before.1) != 0 || carried {
+                            // The stop byte too: a character it cuts short is an error.
+                            let within = prefixLanes(stop &+ 1)
+                            let bad = laneBits(input.utf8Errors(v, at: i))
+                            if (bad.0 & within.0) | (bad.1 & within.1) != 0 {
+                                isValid = false
+                                return
+                            }
+                        }
+                        carried = false
+                        i &+= stop
+                        written &+= stop
+                        break
+                    }
+                    if carried && i &+ 16 > end {
+                        // Back to the first byte of the character the last block cut: the bytes below
+                        // read it whole.
+                        let lead = base[i &- 1] >= 0xC0 ? i &- 1 : (base[i &- 2] >= 0xE0 ? i &- 2 : i &- 3)
+                        written &-= i &- lead
+                        i = lead
+                        carried = false
+                    }
+                    guard i < end else { break }
+                    let c = base[i]
+                    if c == 0x5C {
+                        guard let next = input.decodeCheckedEscape(at: i, into: target, written: &written) else {
+                            isValid = false
+                            return
+                        }
+                        i = next
+                    } else if c < 0x20 {
+                        isValid = false
+                        return
+                    } else if c >= 0x80 {
+                        // The last bytes, fewer than sixteen (or a character a block left cut).
+                        guard let width = try? input.checkUTF8(at: i, quote: start &- 1) else {
+                            isValid = false
+                            return
+                        }
+                        (target + written).initialize(from: base + i, count: width)
+                        written &+= width
+                        i &+= width
+                    } else {
+                        target[written] = c
+                        written &+= 1
+                        i &+= 1
+                    }
+                }
+                count = written
+            }
+        }
+        return isValid ? decoded : nil
+    }
+}
+
 /// An object key seen while reading: its tape index and a fingerprint of its decoded bytes.
 private struct SeenKey {
     var fingerprint: UInt64
@@ -476,6 +607,8 @@ private struct TapeBuilder {
     let base: UnsafePointer<UInt8>
     let end: Int
     let maxDepth: Int
+    /// String values this long or longer are skimmed (`Int.max`: none are).
+    let deferFrom: Int
     var tape: UnsafeMutablePointer<JSONToken>
     var tapeCount = 0
     var tapeCapacity = 0
@@ -493,10 +626,11 @@ private struct TapeBuilder {
 
     var input: ByteInput { ByteInput(base: base, end: end) }
 
-    init(base: UnsafePointer<UInt8>, end: Int, maxDepth: Int) {
+    init(base: UnsafePointer<UInt8>, end: Int, maxDepth: Int, deferFrom: Int) {
         self.base = base
         self.end = end
         self.maxDepth = maxDepth
+        self.deferFrom = deferFrom
         spareTape = .allocate(capacity: 1)
         tape = spareTape
         // The capacity grows up to `maxDepth` exactly, so `depth == frameCapacity` guards both.
@@ -512,7 +646,9 @@ private struct TapeBuilder {
         keys.deallocate()
     }
 
-    static func run(_ buffer: UnsafeBufferPointer<UInt8>, limits: JSONLimits) -> Result<BuiltTape, ParseFailure> {
+    static func run(_ buffer: UnsafeBufferPointer<UInt8>, limits: JSONLimits, deferringStringsFrom deferFrom: Int)
+        -> Result<BuiltTape, ParseFailure>
+    {
         let maxBytes = min(limits.maxBytes, Int(UInt32.max) - 1)
         if buffer.count > maxBytes {
             return .failure(ParseFailure(message: "document is larger than \(maxBytes) bytes", offset: maxBytes))
@@ -520,7 +656,8 @@ private struct TapeBuilder {
         guard let base = buffer.baseAddress, !buffer.isEmpty else {
             return .failure(ParseFailure(message: "empty document", offset: 0))
         }
-        var builder = TapeBuilder(base: base, end: buffer.count, maxDepth: max(limits.maxDepth, 0))
+        var builder = TapeBuilder(
+            base: base, end: buffer.count, maxDepth: max(limits.maxDepth, 0), deferFrom: deferFrom)
         defer { builder.release() }
         var resume: Int
         do {
@@ -579,7 +716,11 @@ private struct TapeBuilder {
             guard i < end else { throw ParseFailure(message: "unexpected end of input, expected a value", offset: i) }
             switch p[i] {
             case 0x22:  // "
-                i = try scanString(at: i)
+                if deferFrom < Int.max, let after = skimString(at: i) {
+                    i = after
+                } else {
+                    i = try scanString(at: i)
+                }
             case 0x7B:  // {
                 try open(isObject: true, at: i)
                 i = input.skipWhitespace(from: i &+ 1)
@@ -780,6 +921,42 @@ private struct TapeBuilder {
                 kind: .string, flags: flags, start: UInt32(truncatingIfNeeded: start),
                 length: UInt32(truncatingIfNeeded: length), next: UInt32(truncatingIfNeeded: tapeCount &+ 1),
                 count: UInt32(truncatingIfNeeded: length &- extra)))
+        return i &+ 1
+    }
+
+    /// Skims the string value at `quote` when it is at least ``deferFrom`` bytes long: finds its
+    /// closing quote (the byte after each backslash skipped) and adds a token flagged
+    /// ``JSONToken/isDeferred``. Returns the offset after it, or `nil` for a shorter or unterminated
+    /// string, which ``scanString(at:)`` then reads.
+    @inline(never)
+    mutating func skimString(at quote: Int) -> Int? {
+        let start = quote &+ 1
+        var i = start
+        var flags = JSONToken.isDeferred
+        while true {
+            while i &+ 16 <= end {
+                let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+                let stops = laneBits((v .== splat(0x22)) .| (v .== splat(0x5C)))
+                if stops == (0, 0) {
+                    i &+= 16
+                    continue
+                }
+                i &+= stops.0 != 0 ? stops.0.trailingZeroBitCount &>> 3 : 8 &+ stops.1.trailingZeroBitCount &>> 3
+                break
+            }
+            while i < end && base[i] != 0x22 && base[i] != 0x5C { i &+= 1 }
+            guard i < end else { return nil }
+            if base[i] == 0x22 { break }
+            flags |= JSONToken.hasEscapes
+            i &+= 2
+        }
+        let length = i &- start
+        guard length >= deferFrom else { return nil }
+        append(
+            JSONToken(
+                kind: .string, flags: flags, start: UInt32(truncatingIfNeeded: start),
+                length: UInt32(truncatingIfNeeded: length), next: UInt32(truncatingIfNeeded: tapeCount &+ 1),
+                count: 0))
         return i &+ 1
     }
 
@@ -1127,6 +1304,46 @@ private struct ByteInput {
         default:
             throw escapeFailure(e, at: i &+ 1)
         }
+    }
+
+    /// Decodes the escape at `i` (a backslash) into `target[written...]` as ``JSONDocument/decodedBytes(at:)``
+    /// does (a lone surrogate as U+FFFD), checking it as ``scanEscape(at:quote:extra:flags:)`` does;
+    /// returns the offset after it, or `nil` when it is malformed.
+    @inline(__always)
+    func decodeCheckedEscape(at i: Int, into target: UnsafeMutablePointer<UInt8>, written: inout Int) -> Int? {
+        guard i &+ 1 < end else { return nil }
+        let e = base[i &+ 1]
+        let simple: UInt8
+        switch e {
+        case 0x75:  // u
+            guard let unit = hex4IfValid(at: i &+ 2) else { return nil }
+            var scalar = unit
+            var next = i &+ 6
+            if unit >= 0xD800 && unit < 0xDC00 {
+                if next &+ 6 <= end && base[next] == 0x5C && base[next &+ 1] == 0x75,
+                    let low = hex4IfValid(at: next &+ 2), low >= 0xDC00 && low < 0xE000
+                {
+                    scalar = 0x10000 &+ ((unit &- 0xD800) << 10) &+ (low &- 0xDC00)
+                    next &+= 6
+                } else {
+                    scalar = 0xFFFD
+                }
+            } else if unit >= 0xDC00 && unit < 0xE000 {
+                scalar = 0xFFFD
+            }
+            JSONDocument.encode(scalar, into: target, written: &written)
+            return next
+        case 0x22, 0x5C, 0x2F: simple = e  // " \ /
+        case 0x62: simple = 0x08  // b
+        case 0x66: simple = 0x0C  // f
+        case 0x6E: simple = 0x0A  // n
+        case 0x72: simple = 0x0D  // r
+        case 0x74: simple = 0x09  // t
+        default: return nil
+        }
+        target[written] = simple
+        written &+= 1
+        return i &+ 2
     }
 
     @inline(never)

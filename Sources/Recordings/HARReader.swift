@@ -31,21 +31,41 @@ struct HARReader {
     /// Decodes entry `number` (0-based) at `range` of `file` (pure: runs on any thread).
     func decode(entry number: Int, range: Range<Int>, in file: SharedFile) -> RecordingEvent {
         let source = "\(path)#\(number + 1)"
+        let bytes = Array(UnsafeBufferPointer(rebasing: file.bytes[range]))
+        let jsonLimits = JSONLimits(maxDepth: limits.maxDepth)
+        // Long strings (the body in content.text) are skimmed, then checked as they are decoded, so
+        // the body is read once before it is parsed, not twice. Anything wrong, and the entry is read
+        // again strictly, for the exact error.
+        if let skimmed = try? JSONDocument(
+            bytes: bytes, limits: jsonLimits, deferringStringsFrom: Self.deferredStringBytes),
+            let event = entry(
+                skimmed, source: source, start: file.location(range.lowerBound), offset: range.lowerBound,
+                locate: file.location)
+        {
+            return event
+        }
         let document: JSONDocument
         do {
-            document = try JSONDocument(
-                bytes: Array(UnsafeBufferPointer(rebasing: file.bytes[range])),
-                limits: JSONLimits(maxDepth: limits.maxDepth))
+            document = try JSONDocument(bytes: bytes, limits: jsonLimits)
         } catch {
             return .problem(
                 Finding(
                     check: .json, message: "entry \(number + 1) is not well-formed JSON: \(error.message)",
                     location: file.location(range.lowerBound + error.offset), source: source))
         }
+        // Read strictly, every string is checked: the entry reads whole.
         return entry(
             document, source: source, start: file.location(range.lowerBound), offset: range.lowerBound,
             locate: file.location)
+            ?? .problem(
+                Finding(
+                    check: .json, message: "entry \(number + 1) has a string that could not be decoded; skipped",
+                    location: file.location(range.lowerBound),
+                    source: source))
     }
+
+    /// String values this long are skimmed while an entry is parsed (see ``decode(entry:range:in:)``).
+    static let deferredStringBytes = 512
 
     /// The finding for a file that ends inside `log.entries`.
     func truncated(at offset: Int, complete: Int, in file: SharedFile) -> RecordingEvent {
@@ -56,10 +76,21 @@ struct HARReader {
                 location: file.location(offset), source: "\(path)#\(complete + 1)"))
     }
 
+    /// The entry's exchange or problem; `nil` when a deferred string of `document` breaks a rule (then
+    /// the entry is read again strictly).
     private func entry(
         _ document: JSONDocument, source: String, start: SourceLocation, offset: Int,
         locate: (Int) -> SourceLocation
-    ) -> RecordingEvent {
+    ) -> RecordingEvent? {
+        let content = document.member("content", of: document.member("response", of: 0))
+        let textIndex = document.member("text", of: content)
+        // Deferred strings other than the body are checked before anything reads them.
+        for index in document.tape.indices
+        where document.tape[index].flags & JSONToken.isDeferred != 0 && index != textIndex
+            && document.tape[index].kind == .string
+        {
+            guard document.checkedDecodedBytes(at: index) != nil else { return nil }
+        }
         let request = document.member("request", of: 0)
         let response = document.member("response", of: 0)
         guard let method = document.stringValue(document.member("method", of: request)),
@@ -82,17 +113,17 @@ struct HARReader {
                     location: start, source: source))
         }
         var headers = document.headers(document.member("headers", of: response))
-        let content = document.member("content", of: response)
         if !headers.contains(where: { $0.name.lowercased() == "content-type" }),
             let mime = document.stringValue(document.member("mimeType", of: content)), !mime.isEmpty
         {
             headers.append(HTTPHeader(name: "Content-Type", value: mime))
         }
         var body = HTTPBody.none
-        if let textIndex = document.member("text", of: content), document.tape[textIndex].kind == .string {
+        if let textIndex, document.tape[textIndex].kind == .string {
             let place = locate(offset + Int(document.tape[textIndex].start) - 1)
+            guard let text = document.checkedDecodedBytes(at: textIndex) else { return nil }
             if document.stringValue(document.member("encoding", of: content)) == "base64" {
-                guard let decoded = Base64.decode(document.string(at: textIndex)) else {
+                guard let decoded = Base64.decode(String(decoding: text, as: UTF8.self)) else {
                     return .problem(
                         Finding(
                             check: .json, message: "content.text is not valid base64; skipped", location: place,
@@ -100,7 +131,7 @@ struct HARReader {
                 }
                 body = .bytes(decoded, location: place)
             } else {
-                body = .bytes(document.decodedBytes(at: textIndex), location: place)
+                body = .bytes(text, location: place)
             }
         }
         return .exchange(

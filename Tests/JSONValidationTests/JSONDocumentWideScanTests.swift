@@ -341,3 +341,92 @@ import Testing
         #expect(failures.isEmpty, "\(failures)")
     }
 }
+
+/// Skimmed strings (``JSONDocument/init(bytes:limits:deferringStringsFrom:)``) checked as they are
+/// decoded (``JSONDocument/checkedDecodedBytes(at:)``) accept exactly what a strict read accepts, and
+/// decode to the same bytes; checked on generated strings of escapes, raw UTF-8 and broken pieces.
+@Suite struct JSONDocumentDeferredStringTests {
+    private static let pieces: [[UInt8]] = [
+        Array("plain text ".utf8), Array("中文字符".utf8), Array("😀".utf8), Array("é".utf8), Array(#"\""#.utf8),
+        Array(#"\\"#.utf8), Array(#"\/"#.utf8), Array(#"\b\f\n\r\t"#.utf8), Array(#"\u573a\u6765"#.utf8),
+        Array(#"\u00e9"#.utf8), Array(#"\u0041"#.utf8), Array(#"\ud83d\ude80"#.utf8), Array(#"\uD800"#.utf8),
+        Array(#"\udc00x"#.utf8), Array(#"\uDBFF\u0041"#.utf8), Array(#"\\u573a"#.utf8), [0xEF, 0xBF, 0xBF],
+        [0xF4, 0x8F, 0xBF, 0xBF],
+    ]
+    private static let broken: [[UInt8]] = [
+        Array(#"\x"#.utf8), Array(#"\u12G4"#.utf8), Array(#"\u12"#.utf8), Array(#"\uD800\u12 4"#.utf8), [0x01],
+        [0x1F], [0x0A], [0x80], [0xC3, 0x28], [0xE4, 0xB8], [0xED, 0xA0, 0x80], [0xF0, 0x8F, 0x80, 0x80],
+        [0xC0, 0x80], [0xFF], Array(#"\"#.utf8),
+    ]
+
+    @Test func acceptExactlyWhatAStrictReadAcceptsAndDecodeAlike() throws {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var failures: [String] = []
+        var accepted = 0
+        for round in 0..<5000 {
+            var content: [UInt8] = []
+            for _ in 0..<next(14) { content += Self.pieces[next(Self.pieces.count)] }
+            if round % 3 == 0 {
+                content.insert(contentsOf: Self.broken[next(Self.broken.count)], at: next(content.count + 1))
+            }
+            let bytes = Array(#"{"k": ["#.utf8) + [0x22] + content + Array(#"", "short"], "n": 1}"#.utf8)
+            let strict = try? JSONDocument(bytes: bytes)
+            // Every string of at least one byte is skimmed: "short" too, and the generated one.
+            let skimmed = try? JSONDocument(bytes: bytes, deferringStringsFrom: 1)
+            let decoded = skimmed.flatMap { document in
+                document.tape.indices.filter { document.tape[$0].flags & JSONToken.isDeferred != 0 }
+                    .map { document.checkedDecodedBytes(at: $0) }
+            }
+            let skimmedReads = decoded.map { !$0.contains(where: { $0 == nil }) } ?? false
+            if (strict != nil) != skimmedReads {
+                failures.append("\(content): strict \(strict != nil), skimmed \(skimmedReads)")
+            } else if let strict, let skimmed {
+                accepted += 1
+                // An empty string is shorter than the threshold: read strictly.
+                if (skimmed.tape[3].flags & JSONToken.isDeferred != 0) == content.isEmpty
+                    || skimmed.checkedDecodedBytes(at: 3) != strict.decodedBytes(at: 3)
+                    || skimmed.checkedDecodedBytes(at: 4) != Array("short".utf8)
+                {
+                    failures.append("\(content): decoded differently")
+                }
+            }
+            if failures.count > 5 { break }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+        #expect(accepted > 2500)
+    }
+
+    /// A character cut short, or whole, at every place relative to the 16-byte blocks the decoder
+    /// reads, followed by ASCII only, by an escape, or by the end of the string.
+    @Test(
+        arguments: [
+            [0xC3], [0xE4, 0xB8], [0xF0, 0x9F, 0x98], [0xC3, 0xA9], [0xE4, 0xB8, 0xAD], [0xF0, 0x9F, 0x98, 0x80],
+        ] as [[UInt8]])
+    func decidesCharactersAtEveryBlockEdgeAsAStrictReadDoes(character: [UInt8]) throws {
+        for padding in 0..<40 {
+            for tail in [String(repeating: "x", count: 40), #"\n"# + String(repeating: "y", count: 20), ""] {
+                let content = Array(String(repeating: "a", count: padding).utf8) + character + Array(tail.utf8)
+                let bytes = Array(#"{"k": ""#.utf8) + content + Array(#""}"#.utf8)
+                let strict = try? JSONDocument(bytes: bytes)
+                let skimmed = try JSONDocument(bytes: bytes, deferringStringsFrom: 1)
+                #expect(skimmed.checkedDecodedBytes(at: 2) == strict?.decodedBytes(at: 2), "\(padding) \(tail)")
+            }
+        }
+    }
+
+    @Test func shortStringsAndKeysAreReadStrictly() throws {
+        let document = try JSONDocument(bytes: Array(#"{"key": "ab", "long": "abcdef"}"#.utf8), deferringStringsFrom: 3)
+        #expect(document.tape[1].flags & JSONToken.isDeferred == 0)
+        #expect(document.tape[2].flags & JSONToken.isDeferred == 0)
+        #expect(document.tape[2].count == 2)
+        #expect(document.tape[4].flags & JSONToken.isDeferred != 0)
+        #expect(document.checkedDecodedBytes(at: 4) == Array("abcdef".utf8))
+        #expect(throws: JSONSyntaxError.self) {
+            try JSONDocument(bytes: Array(#"{"k": "abcdef"#.utf8), deferringStringsFrom: 3)
+        }
+    }
+}

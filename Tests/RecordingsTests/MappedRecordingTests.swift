@@ -95,6 +95,44 @@ import Testing
         #expect(read == bodies)
     }
 
+    /// Long strings of an entry are skimmed and checked as they are decoded; a broken one is reported
+    /// as a strict read reports it, at its place.
+    @Test func readsLongHARBodiesOnceAndReportsABrokenOneExactly() throws {
+        let long = String(repeating: "{\"output\": \"中文 \\u573a\\u6765 \\ud83d\\ude80 ünï\"} ", count: 30)
+        #expect(long.utf8.count > 512)
+        let header = "{\"log\":{\"entries\":[\n"
+        let good = entry(long)
+        let lines = [
+            good, good.replacingOccurrences(of: "ünï", with: "\\x"),
+            good.replacingOccurrences(of: "ünï\\\"", with: "\u{01}\\\""),
+            good.replacingOccurrences(
+                of: "\"url\":\"https://x.test/a\"", with: "\"url\":" + JSONText.quote("/" + long)),
+        ]
+        var bytes = Array((header + lines.joined(separator: ",\n") + "\n]}}").utf8)
+        // A fifth entry whose long URL holds a byte that is not UTF-8.
+        let broken = Array(lines[3].utf8)
+        let slash = try #require(broken.firstIndex(of: UInt8(ascii: "/")).map { $0 + 10 })
+        bytes.insert(contentsOf: Array(",\n".utf8) + broken[..<slash] + [0xFF] + broken[slash...], at: bytes.count - 4)
+        let path = try temporaryFile("long.har", bytes)
+        let events = try read(path, .har)
+        let bodies = events.compactMap { event -> String? in
+            guard case .exchange(let exchange) = event, case .bytes(let body, _) = exchange.body else { return nil }
+            return String(decoding: body, as: UTF8.self)
+        }
+        #expect(bodies == [long, long])
+        let problems = events.compactMap { if case .problem(let finding) = $0 { finding } else { nil } }
+        #expect(
+            problems.map(\.message) == [
+                "entry 2 is not well-formed JSON: invalid escape sequence '\\x'",
+                "entry 3 is not well-formed JSON: unescaped control character U+0001 in string",
+                "entry 5 is not well-formed JSON: invalid UTF-8: byte 0xFF is not allowed",
+            ])
+        let escape = try #require(lines[1].range(of: "\\x"))
+        #expect(problems.first?.location?.line == 3)
+        // The column counts code points; it points at the letter after the backslash.
+        #expect(problems.first?.location?.column == lines[1][..<escape.lowerBound].unicodeScalars.count + 2)
+    }
+
     @Test(arguments: ["\\", "\\\\", "\\\"", "abc", ""])
     func reportsAHARCutInsideAString(tail: String) throws {
         let har = "{\"log\":{\"entries\":[" + entry("one") + "," + entry("two") + ",{\"request\":\"" + tail
