@@ -276,31 +276,32 @@ struct EntryScanner {
     }
 
     /// The offset of the closing quote of the string whose first byte is at `start` (escapes
-    /// skipped), or an offset at or past the end. Runs of eight bytes without `"` or `\` are skipped
-    /// whole: a HAR's bodies are long strings.
+    /// skipped), or an offset at or past the end. Sixteen bytes are looked at a time: a HAR's bodies
+    /// are long strings.
     static func skipString(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         let count = bytes.count
         guard let base = bytes.baseAddress else { return count }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = SIMD16<UInt8>(repeating: UInt8(ascii: "\""))
+        let backslashes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
         var index = start
         while index < count {
-            while index &+ 8 <= count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                let quotes = word ^ (ones &* 0x22)
-                let backslashes = word ^ (ones &* 0x5C)
-                // The lowest marked byte is exact; marks above it may be false.
-                let marks = ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs
-                if marks != 0 {
-                    index &+= marks.trailingZeroBitCount &>> 3
-                    break
+            while index &+ 16 <= count {
+                let v = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
+                // Compared with whole vectors and tested as two words: a few instructions.
+                let words = unsafeBitCast((v .== quotes) .| (v .== backslashes), to: SIMD2<UInt64>.self)
+                if words[0] | words[1] == 0 {
+                    index &+= 16
+                    continue
                 }
-                index &+= 8
+                index &+= words[0] != 0 ? words[0].trailingZeroBitCount &>> 3 : 8 &+ words[1].trailingZeroBitCount &>> 3
+                break
+            }
+            while index < count && base[index] != UInt8(ascii: "\"") && base[index] != UInt8(ascii: "\\") {
+                index &+= 1
             }
             guard index < count else { return count }
-            let byte = base[index]
-            if byte == UInt8(ascii: "\"") { return index }
-            index &+= byte == UInt8(ascii: "\\") ? 2 : 1
+            if base[index] == UInt8(ascii: "\"") { return index }
+            index &+= 2
         }
         return index
     }

@@ -1,0 +1,22 @@
+#ifndef CONFORM_CSTRINGSCAN_H
+#define CONFORM_CSTRINGSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Whether this processor runs `conform_scan_string` (x86-64 with AVX2); checked once.
+int conform_scan_string_available(void);
+
+/// Reads the inside of a JSON string 32 bytes at a time, from `start` (at least 3: the three bytes
+/// before it are read too) towards `end` (the end of the text).
+///
+/// Returns the offset of the first `"`, `\` or byte below 0x20, having checked that the UTF-8 of the
+/// bytes before it is well-formed, added their continuation bytes (10xxxxxx) to `*continuations` and
+/// set `*nonASCII` when one of them is 0x80 or above. Returns earlier when fewer than 32 bytes are
+/// left or a block is malformed: at the first byte not yet read, or at the first byte of a character
+/// the last block read left incomplete (its continuation bytes then not counted). The caller reads on
+/// from there. Returns `start` when the processor lacks AVX2.
+ptrdiff_t conform_scan_string(
+    const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *continuations, int *nonASCII);
+
+#endif
