@@ -35,7 +35,8 @@ let package = Package(
             name: "Conformance", dependencies: ["ContractCore", "SpecLoader", "JSONValidation"],
             swiftSettings: strict),
         .target(name: "Reports", dependencies: ["ContractCore"], swiftSettings: strict),
-        .target(name: "Recordings", dependencies: ["ContractCore", "YAMLReader"], swiftSettings: strict),
+        .target(
+            name: "Recordings", dependencies: ["CStringScan", "ContractCore", "YAMLReader"], swiftSettings: strict),
         .target(
             name: "MockServer",
             dependencies: [

@@ -121,6 +121,45 @@ __attribute__((target("avx2,popcnt,bmi"))) static ptrdiff_t scan_avx2(
     return i;
 }
 
+__attribute__((target("avx2,bmi"))) static ptrdiff_t skip_avx2(const uint8_t *base, ptrdiff_t i, ptrdiff_t end) {
+    const __m256i quote = _mm256_set1_epi8('"');
+    const __m256i backslash = _mm256_set1_epi8('\\');
+    // Whether the first byte of the next block is escaped (this block ended with a backslash that escapes).
+    int escapedNext = 0;
+    while (i + 32 <= end) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(base + i));
+        uint32_t quotes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, quote));
+        uint32_t backslashes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, backslash));
+        if (escapedNext) {
+            quotes &= ~1u;
+            backslashes &= ~1u;
+            escapedNext = 0;
+        }
+        // Each backslash escapes the byte after it, which then neither ends the string nor escapes.
+        uint32_t first = quotes ? (uint32_t)__builtin_ctz(quotes) : 32;
+        while (backslashes) {
+            uint32_t lane = (uint32_t)__builtin_ctz(backslashes);
+            if (lane > first) break;
+            if (lane == 31) {
+                escapedNext = 1;
+                break;
+            }
+            uint32_t escaped = 1u << (lane + 1);
+            quotes &= ~escaped;
+            backslashes &= ~(escaped | (1u << lane));
+            first = quotes ? (uint32_t)__builtin_ctz(quotes) : 32;
+        }
+        if (quotes) return i + __builtin_ctz(quotes);
+        i += 32;
+    }
+    if (escapedNext) i += 1;
+    while (i < end) {
+        if (base[i] == '"') return i;
+        i += base[i] == '\\' ? 2 : 1;
+    }
+    return i;
+}
+
 int conform_scan_string_available(void) {
     static int available = -1;
     if (available < 0) {
@@ -136,9 +175,21 @@ ptrdiff_t conform_scan_string(
     return scan_avx2(base, start, end, continuations, nonASCII);
 }
 
+ptrdiff_t conform_skip_string(const uint8_t *base, ptrdiff_t start, ptrdiff_t end) {
+    if (!conform_scan_string_available()) return -1;
+    return skip_avx2(base, start, end);
+}
+
 #else
 
 int conform_scan_string_available(void) { return 0; }
+
+ptrdiff_t conform_skip_string(const uint8_t *base, ptrdiff_t start, ptrdiff_t end) {
+    (void)base;
+    (void)start;
+    (void)end;
+    return -1;
+}
 
 ptrdiff_t conform_scan_string(
     const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *continuations, int *nonASCII) {

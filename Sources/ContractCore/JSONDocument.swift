@@ -935,7 +935,14 @@ private struct TapeBuilder {
         let start = quote &+ 1
         var i = start
         var flags = JSONToken.isDeferred
-        while true {
+        let found = conform_skip_string(base, start, end)
+        if found >= 0 {
+            // Found 32 bytes at a time (AVX2); whether it holds escapes is not known, so it is assumed.
+            guard found < end else { return nil }
+            i = found
+            flags |= JSONToken.hasEscapes
+        }
+        while found < 0 {
             while i &+ 16 <= end {
                 let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
                 let stops = laneBits((v .== splat(0x22)) .| (v .== splat(0x5C)))

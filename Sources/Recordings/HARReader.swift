@@ -1,3 +1,4 @@
+import CStringScan
 import ContractCore
 
 /// Reads HAR 1.2 files (browser exports, proxies, Schemathesis `--report har`).
@@ -281,6 +282,9 @@ struct EntryScanner {
     static func skipString(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         let count = bytes.count
         guard let base = bytes.baseAddress else { return count }
+        // 32 bytes at a time where the processor can (AVX2).
+        let found = conform_skip_string(base, start, count)
+        if found >= 0 { return found }
         let quotes = SIMD16<UInt8>(repeating: UInt8(ascii: "\""))
         let backslashes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
         var index = start

@@ -4,7 +4,8 @@ import ContractCore
 /// decoded on different threads and the results put back in order.
 public struct RecordingUnit: Sendable {
     enum Payload: Sendable {
-        case line(CassetteReader, number: Int, bytes: [UInt8])
+        /// A cassette line, copied out of the mapped file when it is decoded.
+        case line(CassetteReader, number: Int, range: Range<Int>, file: MappedFile)
         case longLine(CassetteReader, number: Int, length: Int)
         case harEntry(HARReader, number: Int, range: Range<Int>, file: SharedFile)
         case harTruncated(HARReader, offset: Int, complete: Int, file: SharedFile)
@@ -16,7 +17,8 @@ public struct RecordingUnit: Sendable {
     /// The unit as an exchange or a broken-entry finding; `nil` for a blank line.
     public func decode() -> RecordingEvent? {
         switch payload {
-        case .line(let reader, let number, let bytes): reader.decode(line: bytes, number: number)
+        case .line(let reader, let number, let range, let file):
+            reader.decode(line: Array(UnsafeBufferPointer(rebasing: file.bytes[range])), number: number)
         case .longLine(let reader, let number, let length): reader.tooLong(number: number, length: length)
         case .harEntry(let reader, let number, let range, let file):
             reader.decode(entry: number, range: range, in: file)
@@ -32,7 +34,8 @@ public struct RecordingUnit: Sendable {
 /// are read); VCR files are held whole (once).
 public final class RecordingUnits {
     private enum Source {
-        case cassette(CassetteReader, LineReader)
+        /// `inFlight`: where the last batch handed out starts.
+        case cassette(CassetteReader, LineReader, inFlight: Int)
         /// `next`: the number of the next entry; `inFlight`: where the last batch handed out starts;
         /// `released`: where the pages given back so far end.
         case har(HARReader, SharedFile, EntryScanner, next: Int, inFlight: Int, released: Int)
@@ -48,7 +51,7 @@ public final class RecordingUnits {
         case .cassette:
             let reader = CassetteReader(path: path, limits: limits)
             do {
-                source = .cassette(reader, try LineReader(path: path, maxLineBytes: limits.maxLineBytes))
+                source = .cassette(reader, try LineReader(path: path, maxLineBytes: limits.maxLineBytes), inFlight: 0)
             } catch {
                 throw .unreadable(error)
             }
@@ -80,25 +83,22 @@ public final class RecordingUnits {
         var batch: [RecordingUnit] = []
         var size = 0
         switch current {
-        case .cassette(let reader, let lines):
+        case .cassette(let reader, let lines, let inFlight):
             source = nil
-            while size < batchBytes {
-                let line: LineReader.Line?
-                do {
-                    line = try lines.next()
-                } catch {
-                    throw .unreadable(.unreadable(path: reader.path, reason: error.description))
-                }
-                guard let line else { break }
+            // The batch before the last one has been decoded: its pages can go.
+            lines.release(before: inFlight)
+            let first = lines.offset
+            while size < batchBytes, let line = lines.next() {
                 switch line {
-                case .text(let bytes):
-                    size += bytes.count + 1
-                    batch.append(RecordingUnit(payload: .line(reader, number: lines.lineNumber, bytes: bytes)))
+                case .text(let range):
+                    size += range.count + 1
+                    batch.append(
+                        RecordingUnit(payload: .line(reader, number: lines.lineNumber, range: range, file: lines.file)))
                 case .tooLong(let length):
                     batch.append(RecordingUnit(payload: .longLine(reader, number: lines.lineNumber, length: length)))
                 }
             }
-            if !batch.isEmpty { source = .cassette(reader, lines) }
+            if !batch.isEmpty { source = .cassette(reader, lines, inFlight: first) }
         case .har(let reader, let file, var scanner, let next, let inFlight, let released):
             // The batch before the last one has been decoded: its pages can go.
             file.release(released..<inFlight)

@@ -82,7 +82,7 @@ import Testing
 
     @Test func findsHAREntriesWhoseBodiesHaveQuotesAndBackslashesAtEveryAlignment() throws {
         var bodies: [String] = []
-        for padding in 0..<17 {
+        for padding in 0..<70 {
             let pad = String(repeating: "p", count: padding)
             bodies.append(pad + "\"" + pad + "\\" + "\\\"" + "{\"k\":\"v\\\"]}" + pad)
         }

@@ -19,4 +19,9 @@ int conform_scan_string_available(void);
 ptrdiff_t conform_scan_string(
     const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *continuations, int *nonASCII);
 
+/// Finds the closing quote of a JSON string whose first byte is at `start`, without checking the
+/// string: the byte after each backslash is skipped. Returns its offset, or `end` or beyond when the
+/// text ends first; -1 when the processor lacks AVX2 (the caller then skims it itself).
+ptrdiff_t conform_skip_string(const uint8_t *base, ptrdiff_t start, ptrdiff_t end);
+
 #endif
