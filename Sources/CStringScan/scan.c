@@ -2,6 +2,7 @@
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
+#include <string.h>
 
 // Error classes of a byte pair (the previous byte's two nibbles, this byte's high nibble), after
 // "Validating UTF-8 In Less Than One Instruction Per Byte" (Keiser and Lemire, 2021). A pair is
@@ -160,6 +161,132 @@ __attribute__((target("avx2,bmi"))) static ptrdiff_t skip_avx2(const uint8_t *ba
     return i;
 }
 
+static inline int hexDigit(uint8_t c) {
+    if ((uint8_t)(c - '0') < 10) return c - '0';
+    c |= 0x20;
+    if ((uint8_t)(c - 'a') < 6) return c - 'a' + 10;
+    return -1;
+}
+
+/// The value of four hex digits, or -1.
+static inline int32_t hex4(const uint8_t *p) {
+    int a = hexDigit(p[0]), b = hexDigit(p[1]), c = hexDigit(p[2]), d = hexDigit(p[3]);
+    if ((a | b | c | d) < 0) return -1;
+    return (int32_t)(a << 12 | b << 8 | c << 4 | d);
+}
+
+static inline ptrdiff_t encode(uint32_t scalar, uint8_t *out) {
+    if (scalar < 0x80) {
+        out[0] = (uint8_t)scalar;
+        return 1;
+    }
+    if (scalar < 0x800) {
+        out[0] = (uint8_t)(0xC0 | (scalar >> 6));
+        out[1] = (uint8_t)(0x80 | (scalar & 0x3F));
+        return 2;
+    }
+    if (scalar < 0x10000) {
+        out[0] = (uint8_t)(0xE0 | (scalar >> 12));
+        out[1] = (uint8_t)(0x80 | ((scalar >> 6) & 0x3F));
+        out[2] = (uint8_t)(0x80 | (scalar & 0x3F));
+        return 3;
+    }
+    out[0] = (uint8_t)(0xF0 | (scalar >> 18));
+    out[1] = (uint8_t)(0x80 | ((scalar >> 12) & 0x3F));
+    out[2] = (uint8_t)(0x80 | ((scalar >> 6) & 0x3F));
+    out[3] = (uint8_t)(0x80 | (scalar & 0x3F));
+    return 4;
+}
+
+/// Whether `base[start..<end]` is well-formed UTF-8 without a byte below 0x20 (the three bytes
+/// before `start` are read, and must not leave a character open).
+__attribute__((target("avx2"))) static int checkText(const uint8_t *base, ptrdiff_t start, ptrdiff_t end) {
+    const __m256i control = _mm256_set1_epi8(0x1F);
+    __m256i errors = _mm256_setzero_si256();
+    ptrdiff_t i = start;
+    for (; i + 32 <= end; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(base + i));
+        __m256i prev1 = _mm256_loadu_si256((const __m256i *)(base + i - 1));
+        __m256i prev2 = _mm256_loadu_si256((const __m256i *)(base + i - 2));
+        __m256i prev3 = _mm256_loadu_si256((const __m256i *)(base + i - 3));
+        errors = _mm256_or_si256(errors, malformed(v, prev1, prev2, prev3));
+        errors = _mm256_or_si256(errors, _mm256_cmpeq_epi8(_mm256_min_epu8(v, control), v));
+    }
+    // The rest, then spaces: a character the text ends inside is an error at the first space.
+    uint8_t tail[3 + 32];
+    ptrdiff_t rest = end - i;
+    memcpy(tail, base + i - 3, 3 + (size_t)rest);
+    memset(tail + 3 + rest, ' ', (size_t)(32 - rest));
+    __m256i v = _mm256_loadu_si256((const __m256i *)(tail + 3));
+    errors = _mm256_or_si256(errors, malformed(v, _mm256_loadu_si256((const __m256i *)(tail + 2)),
+        _mm256_loadu_si256((const __m256i *)(tail + 1)), _mm256_loadu_si256((const __m256i *)tail)));
+    errors = _mm256_or_si256(errors, _mm256_cmpeq_epi8(_mm256_min_epu8(v, control), v));
+    return _mm256_testz_si256(errors, errors);
+}
+
+__attribute__((target("avx2,bmi"))) static ptrdiff_t unescape_avx2(
+    const uint8_t *base, ptrdiff_t start, ptrdiff_t end, uint8_t *out) {
+    if (!checkText(base, start, end)) return -1;
+    const __m256i backslash = _mm256_set1_epi8('\\');
+    ptrdiff_t i = start;
+    ptrdiff_t w = 0;
+    while (i < end) {
+        // Up to the next backslash, 32 bytes at a time, stored before they are looked at: the output
+        // is never longer than the input read, so the store stays inside it.
+        int found = 0;
+        while (i + 32 <= end) {
+            __m256i v = _mm256_loadu_si256((const __m256i *)(base + i));
+            _mm256_storeu_si256((__m256i *)(out + w), v);
+            uint32_t backslashes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, backslash));
+            if (!backslashes) {
+                i += 32;
+                w += 32;
+                continue;
+            }
+            uint32_t lane = (uint32_t)__builtin_ctz(backslashes);
+            i += lane;
+            w += lane;
+            found = 1;
+            break;
+        }
+        if (!found) {
+            while (i < end && base[i] != '\\') out[w++] = base[i++];
+            if (i >= end) break;
+        }
+        if (i + 1 >= end) return -1;
+        uint8_t e = base[i + 1];
+        switch (e) {
+        case '"': case '\\': case '/': out[w++] = e; i += 2; continue;
+        case 'b': out[w++] = 0x08; i += 2; continue;
+        case 'f': out[w++] = 0x0C; i += 2; continue;
+        case 'n': out[w++] = 0x0A; i += 2; continue;
+        case 'r': out[w++] = 0x0D; i += 2; continue;
+        case 't': out[w++] = 0x09; i += 2; continue;
+        case 'u': break;
+        default: return -1;
+        }
+        if (i + 6 > end) return -1;
+        int32_t unit = hex4(base + i + 2);
+        if (unit < 0) return -1;
+        uint32_t scalar = (uint32_t)unit;
+        ptrdiff_t next = i + 6;
+        if (unit >= 0xD800 && unit < 0xDC00) {
+            int32_t low = next + 6 <= end && base[next] == '\\' && base[next + 1] == 'u' ? hex4(base + next + 2) : -1;
+            if (low >= 0xDC00 && low < 0xE000) {
+                scalar = 0x10000 + (((uint32_t)unit - 0xD800) << 10) + ((uint32_t)low - 0xDC00);
+                next += 6;
+            } else {
+                scalar = 0xFFFD;
+            }
+        } else if (unit >= 0xDC00 && unit < 0xE000) {
+            scalar = 0xFFFD;
+        }
+        w += encode(scalar, out + w);
+        i = next;
+    }
+    return w;
+}
+
 int conform_scan_string_available(void) {
     static int available = -1;
     if (available < 0) {
@@ -175,6 +302,11 @@ ptrdiff_t conform_scan_string(
     return scan_avx2(base, start, end, continuations, nonASCII);
 }
 
+ptrdiff_t conform_unescape_string(const uint8_t *base, ptrdiff_t start, ptrdiff_t end, uint8_t *out) {
+    if (!conform_scan_string_available() || start < 3) return -2;
+    return unescape_avx2(base, start, end, out);
+}
+
 ptrdiff_t conform_skip_string(const uint8_t *base, ptrdiff_t start, ptrdiff_t end) {
     if (!conform_scan_string_available()) return -1;
     return skip_avx2(base, start, end);
@@ -183,6 +315,14 @@ ptrdiff_t conform_skip_string(const uint8_t *base, ptrdiff_t start, ptrdiff_t en
 #else
 
 int conform_scan_string_available(void) { return 0; }
+
+ptrdiff_t conform_unescape_string(const uint8_t *base, ptrdiff_t start, ptrdiff_t end, uint8_t *out) {
+    (void)base;
+    (void)start;
+    (void)end;
+    (void)out;
+    return -2;
+}
 
 ptrdiff_t conform_skip_string(const uint8_t *base, ptrdiff_t start, ptrdiff_t end) {
     (void)base;

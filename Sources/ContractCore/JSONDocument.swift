@@ -419,6 +419,13 @@ extension JSONDocument {
         let decoded = bytes.withUnsafeBufferPointer { buffer in
             [UInt8](unsafeUninitializedCapacity: end - start) { out, count in
                 guard let base = buffer.baseAddress, let target = out.baseAddress else { return }
+                // 32 bytes at a time where the processor can (AVX2).
+                let decoded = conform_unescape_string(base, start, end, target)
+                if decoded != -2 {
+                    isValid = decoded >= 0
+                    count = max(decoded, 0)
+                    return
+                }
                 // The input ends with the string, so a character or escape cut short by it is an error.
                 let input = ByteInput(base: base, end: end)
                 var written = 0

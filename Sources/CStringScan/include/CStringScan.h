@@ -19,6 +19,13 @@ int conform_scan_string_available(void);
 ptrdiff_t conform_scan_string(
     const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *continuations, int *nonASCII);
 
+/// Decodes the inside of a JSON string, `base[start..<end]` (`start` at least 3), into `out` (room
+/// for `end - start` bytes), checking it as a strict reader checks a string: no byte below 0x20,
+/// only the escapes JSON defines, four hex digits after `\u`, well-formed UTF-8. A lone surrogate
+/// escape becomes U+FFFD. Returns the number of bytes written, -1 when a rule is broken, -2 when the
+/// processor lacks AVX2 (the caller then decodes it itself).
+ptrdiff_t conform_unescape_string(const uint8_t *base, ptrdiff_t start, ptrdiff_t end, uint8_t *out);
+
 /// Finds the closing quote of a JSON string whose first byte is at `start`, without checking the
 /// string: the byte after each backslash is skipped. Returns its offset, or `end` or beyond when the
 /// text ends first; -1 when the processor lacks AVX2 (the caller then skims it itself).
