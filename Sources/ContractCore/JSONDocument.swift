@@ -633,7 +633,8 @@ private struct TapeBuilder {
     /// Every duplicate key seen, also those past ``JSONDocument/maxDuplicateKeysKept``.
     var duplicateCount = 0
 
-    var input: ByteInput { ByteInput(base: base, end: end) }
+    var input: ByteInput { ByteInput(base: base, end: end, scansWide: scansWide) }
+    let scansWide = ByteInput.scansThirtyTwoBytes
 
     init(base: UnsafePointer<UInt8>, end: Int, maxDepth: Int, deferFrom: Int) {
         self.base = base
@@ -1128,6 +1129,8 @@ private struct ByteInput {
 
     let base: UnsafePointer<UInt8>
     let end: Int
+    /// ``scansThirtyTwoBytes``, read once per document (a static is checked at every access).
+    var scansWide = false
     /// Rejects a byte order mark and an empty document; returns the offset of the top-level value.
     func firstValue() throws(ParseFailure) -> Int {
         if end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
@@ -1160,7 +1163,7 @@ private struct ByteInput {
         var i = i
         // A run longer than one block is read on 32 bytes at a time where the processor can (AVX2), by
         // the same rules; this loop then reads what it leaves. Short runs (escaped text) stay here.
-        var handedOver = !ByteInput.scansThirtyTwoBytes
+        var handedOver = !scansWide
         // The last block ended inside a character: the next block's first bytes are due as its
         // continuation, which the check verifies even when they are ASCII (then an error).
         var carried = false
@@ -1610,6 +1613,21 @@ private enum TextPosition {
 
         mutating func advance(to target: Int, in buffer: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int) {
             let offset = min(max(target, 0), buffer.count)
+            // Eight bytes at a time while they hold no line end: the column grows by the bytes that
+            // begin a character (all but continuation bytes, 10xxxxxx).
+            if let base = buffer.baseAddress {
+                while position &+ 8 <= offset {
+                    let word = UInt64(
+                        littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+                    let lineFeeds = word ^ (swarOnes &* 0x0A)
+                    let returns = word ^ (swarOnes &* 0x0D)
+                    let ends = ((lineFeeds &- swarOnes) & ~lineFeeds | (returns &- swarOnes) & ~returns) & swarHighs
+                    if ends != 0 { break }
+                    let continuations = word & ~(word << 1) & swarHighs
+                    column &+= 8 &- continuations.nonzeroBitCount
+                    position &+= 8
+                }
+            }
             while position < offset {
                 let c = buffer[position]
                 if c == 0x0A || (c == 0x0D && (position + 1 >= buffer.count || buffer[position + 1] != 0x0A)) {

@@ -430,3 +430,41 @@ import Testing
         }
     }
 }
+
+/// Line and column of many offsets in one pass (eight bytes at a time between line ends) agree with
+/// a byte-by-byte count: lines end at LF, CR LF or a lone CR; columns count code points.
+@Suite struct JSONDocumentPositionTests {
+    @Test func batchPositionsAgreeWithAByteByByteCount() throws {
+        let values = [#""abc""#, #""中文字符 and more text""#, #""é""#, #""😀😀""#, "12345", #""plain ascii words""#]
+        let spaces = ["\n", "\r\n", "\r", "  ", "", "\t"]
+        var state: UInt64 = 0x1234_5678_9ABC_DEF1
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<300 {
+            let elements = (0..<(1 + next(30))).map { _ in values[next(values.count)] + spaces[next(spaces.count)] }
+            let bytes = Array(("[" + elements.joined(separator: ",") + "]").utf8)
+            let document = try JSONDocument(bytes: bytes)
+            var expected: [String] = []
+            var line = 1
+            var column = 1
+            for offset in 0...bytes.count {
+                expected.append("\(line):\(column)")
+                guard offset < bytes.count else { break }
+                let c = bytes[offset]
+                if c == 0x0A || (c == 0x0D && (offset + 1 >= bytes.count || bytes[offset + 1] != 0x0A)) {
+                    line += 1
+                    column = 1
+                } else if c & 0xC0 != 0x80 {
+                    column += 1
+                }
+            }
+            let offsets = (0..<25).map { _ in next(bytes.count + 1) }
+            let batch = document.lineColumns(ofOffsets: offsets).map { "\($0.line):\($0.column)" }
+            let single = offsets.map { document.lineColumn(ofOffset: $0) }.map { "\($0.line):\($0.column)" }
+            #expect(batch == offsets.map { expected[$0] })
+            #expect(single == offsets.map { expected[$0] })
+        }
+    }
+}
