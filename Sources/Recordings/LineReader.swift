@@ -36,10 +36,13 @@ final class LineReader {
 
     /// Gives back the pages before `offset` (the lines there have been decoded).
     func release(before offset: Int) {
-        guard offset > released else { return }
+        // In steps of 8 MiB: each call makes every core drop the pages from its address cache.
+        guard offset >= released + Self.releaseStep else { return }
         file.release(released..<offset)
         released = offset
     }
+
+    private static let releaseStep = 8 << 20
 
     /// The next line without its terminator (LF, or CR LF), or `nil` at the end of the file.
     /// A last line without a line feed keeps a trailing CR.
