@@ -17,7 +17,7 @@ public enum JSONPointer {
 
     /// Unescapes one reference token: `~1` → `/`, `~0` → `~`.
     public static func unescape(_ token: String) -> String {
-        guard token.contains("~") else { return token }
+        guard token.utf8.contains(UInt8(ascii: "~")) else { return token }
         return token.replacingTildeEscapes()
     }
 
@@ -25,9 +25,10 @@ public enum JSONPointer {
     /// - Returns: `nil` when the pointer is neither empty nor starts with `/`.
     public static func tokens(_ pointer: String) -> [String]? {
         if pointer.isEmpty { return [] }
-        guard pointer.hasPrefix("/") else { return nil }
-        return pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-            unescape(String($0))
+        guard pointer.utf8.first == UInt8(ascii: "/") else { return nil }
+        // Split on the bytes: every schema address is resolved through here while a spec compiles.
+        return pointer.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map {
+            unescape(String(Substring($0)))
         }
     }
 
