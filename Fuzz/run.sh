@@ -65,7 +65,8 @@ make_seeds() {
 for target in "${targets[@]}"; do
     echo "== building $(product "$target")"
     CONFORM_FUZZ=1 swift build -c release --scratch-path "$scratch" --product "$(product "$target")" \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld 2>&1 | grep -v '^\[' || true
+        -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address \
+        -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld 2>&1 | grep -v '^\[' || true
     [[ -x "$scratch/release/$(product "$target")" ]] || { echo "Fuzz/run.sh: build of $(product "$target") failed" >&2; exit 1; }
 done
 
