@@ -288,12 +288,16 @@ __attribute__((target("avx2,bmi"))) static ptrdiff_t unescape_avx2(
 }
 
 int conform_scan_string_available(void) {
+    // Decoding threads may ask at once: the answer is the same, written and read whole.
     static int available = -1;
-    if (available < 0) {
+    int known = __atomic_load_n(&available, __ATOMIC_RELAXED);
+    if (known < 0) {
         __builtin_cpu_init();
-        available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") ? 1 : 0;
+        known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi")
+            ? 1 : 0;
+        __atomic_store_n(&available, known, __ATOMIC_RELAXED);
     }
-    return available;
+    return known;
 }
 
 ptrdiff_t conform_scan_string(

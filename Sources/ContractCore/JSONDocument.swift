@@ -434,8 +434,9 @@ extension JSONDocument {
                 var carried = false
                 while i < end {
                     // Sixteen bytes at a time, stored before they are looked at: the output is never
-                    // longer than the input read, so the store stays inside it.
-                    while i &+ 16 <= end {
+                    // longer than the input read, so the store stays inside it. The UTF-8 check reads
+                    // the three bytes before a block, so a string at the very start is begun below.
+                    while i &+ 16 <= end && i >= 3 {
                         let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
                         UnsafeMutableRawPointer(target + written).storeBytes(of: v, as: SIMD16<UInt8>.self)
                         let stops = laneBits((v .== splat(0x5C)) .| (v .< splat(0x20)))
@@ -1152,7 +1153,8 @@ private struct ByteInput {
         return i
     }
 
-    /// Skips string text 16 bytes at a time from `i` (a character boundary, at least 3): plain
+    /// Skips string text 16 bytes at a time from `i` (a character boundary, at least 3), then, past
+    /// the first block, 32 at a time where the processor has AVX2 (`conform_scan_string`): plain
     /// ASCII, and well-formed UTF-8, which it checks without decoding and whose continuation bytes
     /// it adds to `extra`. Returns the offset of the first `"`, `\\` or control byte, or of the
     /// character where it stopped: fewer than 16 bytes left, or malformed UTF-8, which the

@@ -84,8 +84,11 @@ struct HARReader {
         locate: (Int) -> SourceLocation
     ) -> RecordingEvent? {
         let content = document.member("content", of: document.member("response", of: 0))
-        let textIndex = document.member("text", of: content)
-        // Deferred strings other than the body are checked before anything reads them.
+        let textIndex = document.member("text", of: content).flatMap { document.tape[$0].kind == .string ? $0 : nil }
+        // Every deferred string is checked before anything else is read, the body too: a strict read
+        // would have refused the entry, whatever else it lacks.
+        let text = textIndex.map { document.checkedDecodedBytes(at: $0) }
+        if text.map({ $0 == nil }) == true { return nil }
         for index in document.tape.indices
         where document.tape[index].flags & JSONToken.isDeferred != 0 && index != textIndex
             && document.tape[index].kind == .string
@@ -120,9 +123,8 @@ struct HARReader {
             headers.append(HTTPHeader(name: "Content-Type", value: mime))
         }
         var body = HTTPBody.none
-        if let textIndex, document.tape[textIndex].kind == .string {
+        if let textIndex, let text = text ?? nil {
             let place = locate(offset + Int(document.tape[textIndex].start) - 1)
-            guard let text = document.checkedDecodedBytes(at: textIndex) else { return nil }
             if document.stringValue(document.member("encoding", of: content)) == "base64" {
                 guard let decoded = Base64.decode(String(decoding: text, as: UTF8.self)) else {
                     return .problem(
@@ -277,8 +279,8 @@ struct EntryScanner {
     }
 
     /// The offset of the closing quote of the string whose first byte is at `start` (escapes
-    /// skipped), or an offset at or past the end. Sixteen bytes are looked at a time: a HAR's bodies
-    /// are long strings.
+    /// skipped), or an offset at or past the end. 32 bytes are looked at a time with AVX2, else 16:
+    /// a HAR's bodies are long strings.
     static func skipString(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         let count = bytes.count
         guard let base = bytes.baseAddress else { return count }

@@ -211,13 +211,13 @@ public struct Response: Sendable {
 /// A media type entry of a body.
 public struct MediaType: Sendable {
     /// As written (`application/json`).
-    public var name: String
+    public var name: String { didSet { essence = MediaType.essence(of: name) } }
     /// The schema, if any.
     public var schema: NodeAddress?
     /// The examples given (`example` and each `examples.*.value`).
     public var examples: [Example]
-    /// `type/subtype` in lower case, parameters removed (computed once).
-    public let essence: String
+    /// `type/subtype` in lower case, parameters removed (kept in step with ``name``).
+    public private(set) var essence: String
 
     /// Creates a media type entry.
     public init(name: String, schema: NodeAddress?, examples: [Example]) {

@@ -56,6 +56,16 @@ import Testing
         #expect(match("GET", "/items/a/b") == nil)
     }
 
+    /// Segments are compared as bytes after percent-decoding (RFC 3986), without Unicode normalisation:
+    /// a decomposed é is not the precomposed one.
+    @Test func decodedSegmentsAreComparedByteForByte() {
+        #expect(match("GET", "/items/caf%C3%A9")?.1 == ["id=café"])
+        #expect(match("GET", "/files/caf%C3%A9.json")?.1 == ["name=café"])
+        #expect(match("GET", "/items/latest")?.0 == "GET /items/latest")
+        #expect(match("GET", "/items/lat%65st")?.0 == "GET /items/latest")
+        #expect(match("GET", "/items/latest%CC%81")?.0 == "GET /items/{id}")
+    }
+
     @Test func variablesWithAPrefixOrSuffixNeedAValueBetween() {
         #expect(match("GET", "/files/report.json")?.1 == ["name=report"])
         #expect(match("GET", "/files/.json") == nil)

@@ -418,6 +418,15 @@ import Testing
         }
     }
 
+    /// A skimmed string at the very start of the text (no three bytes before it to look back at).
+    @Test(arguments: 0..<4)
+    func decodesALongStringThatOpensTheText(leadingSpaces: Int) throws {
+        let text = String(repeating: "é中", count: 20) + #"\n"#
+        let bytes = Array((String(repeating: " ", count: leadingSpaces) + "\"" + text + "\"").utf8)
+        let skimmed = try JSONDocument(bytes: bytes, deferringStringsFrom: 1)
+        #expect(skimmed.checkedDecodedBytes(at: 0) == Array((String(repeating: "é中", count: 20) + "\n").utf8))
+    }
+
     @Test func shortStringsAndKeysAreReadStrictly() throws {
         let document = try JSONDocument(bytes: Array(#"{"key": "ab", "long": "abcdef"}"#.utf8), deferringStringsFrom: 3)
         #expect(document.tape[1].flags & JSONToken.isDeferred == 0)

@@ -133,6 +133,24 @@ import Testing
         #expect(problems.first?.location?.column == lines[1][..<escape.lowerBound].unicodeScalars.count + 2)
     }
 
+    /// A long body that breaks a rule makes the entry malformed even when the entry lacks what it needs
+    /// (a status other than 0, a method): the JSON error is reported, as a strict read reports it.
+    @Test func aBrokenLongBodyIsReportedBeforeWhatTheEntryLacks() throws {
+        let body = String(repeating: "a", count: 600)
+        let entries = [
+            #"{"request":{"method":"GET","url":"/"},"response":{"status":0,"content":{"text":"\#(body)\#u{01}"}}}"#,
+            #"{"response":{"content":{"text":"\q\#(body)"}}}"#,
+        ]
+        let har = "{\"log\":{\"entries\":[\n" + entries.joined(separator: ",\n") + "\n]}}"
+        let events = try read(try temporaryFile("lacking.har", Array(har.utf8)), .har)
+        let messages = events.compactMap { if case .problem(let finding) = $0 { finding.message } else { nil } }
+        #expect(
+            messages == [
+                "entry 1 is not well-formed JSON: unescaped control character U+0001 in string",
+                "entry 2 is not well-formed JSON: invalid escape sequence '\\q'",
+            ])
+    }
+
     @Test(arguments: ["\\", "\\\\", "\\\"", "abc", ""])
     func reportsAHARCutInsideAString(tail: String) throws {
         let har = "{\"log\":{\"entries\":[" + entry("one") + "," + entry("two") + ",{\"request\":\"" + tail

@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// Whether this processor runs `conform_scan_string` (x86-64 with AVX2); checked once.
+/// Whether this processor runs the routines below (x86-64 with AVX2, POPCNT and BMI1); checked once.
 int conform_scan_string_available(void);
 
 /// Reads the inside of a JSON string 32 bytes at a time, from `start` (at least 3: the three bytes
@@ -15,7 +15,7 @@ int conform_scan_string_available(void);
 /// set `*nonASCII` when one of them is 0x80 or above. Returns earlier when fewer than 32 bytes are
 /// left or a block is malformed: at the first byte not yet read, or at the first byte of a character
 /// the last block read left incomplete (its continuation bytes then not counted). The caller reads on
-/// from there. Returns `start` when the processor lacks AVX2.
+/// from there. Returns `start` when the processor lacks AVX2 or `start` is below 3.
 ptrdiff_t conform_scan_string(
     const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *continuations, int *nonASCII);
 
@@ -23,7 +23,7 @@ ptrdiff_t conform_scan_string(
 /// for `end - start` bytes), checking it as a strict reader checks a string: no byte below 0x20,
 /// only the escapes JSON defines, four hex digits after `\u`, well-formed UTF-8. A lone surrogate
 /// escape becomes U+FFFD. Returns the number of bytes written, -1 when a rule is broken, -2 when the
-/// processor lacks AVX2 (the caller then decodes it itself).
+/// processor lacks AVX2 or `start` is below 3 (the caller then decodes it itself).
 ptrdiff_t conform_unescape_string(const uint8_t *base, ptrdiff_t start, ptrdiff_t end, uint8_t *out);
 
 /// Finds the closing quote of a JSON string whose first byte is at `start`, without checking the
