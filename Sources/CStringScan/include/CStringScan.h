@@ -4,7 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// Whether this processor runs the routines below (x86-64 with AVX2, POPCNT and BMI1); checked once.
+/// Whether this processor runs the routines below (x86-64 with AVX2, POPCNT and BMI1), unless the
+/// environment sets CONFORM_SCALAR=1; checked once.
 int conform_scan_string_available(void);
 
 /// Reads the inside of a JSON string 32 bytes at a time, from `start` (at least 3: the three bytes
