@@ -216,29 +216,41 @@ enum XMLText {
     /// Escapes markup characters, replaces characters XML 1.0 forbids with `\uXXXX`, and keeps carriage
     /// returns (and in attributes tabs and line feeds) as character references.
     static func escape(_ text: String, inAttribute: Bool) -> String {
-        let needsWork = text.utf8.contains { byte in
-            byte < 0x20 || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27
-                || byte == 0xEF  // the lead byte of U+FFFE and U+FFFF (and of other characters, which pass)
-        }
-        guard needsWork else { return text }
-        var output = ""
-        output.reserveCapacity(text.utf8.count + 16)
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x26: output += "&amp;"
-            case 0x3C: output += "&lt;"
-            case 0x3E: output += "&gt;"
-            case 0x22: output += "&quot;"
-            case 0x27: output += "&apos;"
-            case 0x0D: output += "&#13;"
-            case 0x09 where inAttribute: output += "&#9;"
-            case 0x0A where inAttribute: output += "&#10;"
-            case 0x09, 0x0A: output.unicodeScalars.append(scalar)
-            case 0x00..<0x20, 0xFFFE, 0xFFFF: output += visible(scalar.value)
-            default: output.unicodeScalars.append(scalar)
+        var text = text
+        // On the UTF-8 bytes, copied in one buffer: a report can hold megabytes of failure text.
+        let escaped = text.withUTF8 { bytes -> [UInt8]? in
+            let needsWork = bytes.contains { byte in
+                byte < 0x20 || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27
+                    || byte == 0xEF  // the lead byte of U+FFFE and U+FFFF (and of other characters, which pass)
             }
+            guard needsWork else { return nil }
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + 16)
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                i += 1
+                switch byte {
+                case 0x26: output += "&amp;".utf8
+                case 0x3C: output += "&lt;".utf8
+                case 0x3E: output += "&gt;".utf8
+                case 0x22: output += "&quot;".utf8
+                case 0x27: output += "&apos;".utf8
+                case 0x0D: output += "&#13;".utf8
+                case 0x09 where inAttribute: output += "&#9;".utf8
+                case 0x0A where inAttribute: output += "&#10;".utf8
+                case 0x09, 0x0A: output.append(byte)
+                case 0x00..<0x20: output += visible(UInt32(byte)).utf8
+                case 0xEF where i + 1 < bytes.count && bytes[i] == 0xBF && bytes[i + 1] >= 0xBE:
+                    // U+FFFE (EF BF BE) and U+FFFF (EF BF BF).
+                    output += visible(0xFFC0 | UInt32(bytes[i + 1] & 0x3F)).utf8
+                    i += 2
+                default: output.append(byte)
+                }
+            }
+            return output
         }
-        return output
+        return escaped.map { String(decoding: $0, as: UTF8.self) } ?? text
     }
 
     /// `\uXXXX` with four upper-case hex digits.
