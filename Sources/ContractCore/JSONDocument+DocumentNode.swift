@@ -60,8 +60,16 @@ extension JSONDocument {
 }
 
 /// Offsets where lines start, for many offset → line:column look-ups.
+///
+/// A line longer than ``markStep`` bytes (a HAR written on one line) also gets a mark every
+/// ``markStep`` bytes holding the column there, so that placing an offset counts at most that many
+/// bytes, not the whole line before it.
 public struct LineTable: Sendable {
     private var starts: [Int] = [0]
+    /// Offsets inside long lines, in order, with the column at each.
+    private var marks: [(offset: Int, column: Int)] = []
+    /// The distance between two marks of a long line.
+    static let markStep = 64 << 10
 
     public init(_ bytes: [UInt8]) {
         self = bytes.withUnsafeBufferPointer { buffer in LineTable(buffer) }
@@ -75,16 +83,49 @@ public struct LineTable: Sendable {
         var position = 0
         var nextVisit = step
         while position < count {
-            guard let found = memchr(base + position, 0x0A, count - position) else { break }
-            let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            starts.append(newline + 1)
-            position = newline + 1
+            let found = memchr(base + position, 0x0A, count - position)
+            let end = found.map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
+            if end - position > Self.markStep { markLine(from: position, to: end, in: bytes) }
+            guard found != nil else { break }
+            starts.append(end + 1)
+            position = end + 1
             if position >= nextVisit {
                 visited(position)
                 nextVisit = position + step
             }
         }
         visited(count)
+    }
+
+    /// Adds the marks of the long line `start..<end`.
+    private mutating func markLine(from start: Int, to end: Int, in bytes: UnsafeBufferPointer<UInt8>) {
+        var column = 1
+        var position = start
+        var mark = start + Self.markStep
+        while mark < end {
+            column += Self.characters(in: bytes, from: position, to: mark)
+            marks.append((mark, column))
+            position = mark
+            mark += Self.markStep
+        }
+    }
+
+    /// The bytes of `bytes[from..<to]` that begin a character (all but continuation bytes), eight at a time.
+    private static func characters(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        var count = 0
+        var position = start
+        while position + 8 <= end {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+            let continuations = word & ~(word << 1) & 0x8080_8080_8080_8080
+            count += 8 - continuations.nonzeroBitCount
+            position += 8
+        }
+        while position < end {
+            if base[position] & 0xC0 != 0x80 { count += 1 }
+            position += 1
+        }
+        return count
     }
 
     /// 1-based line and column (in Unicode scalars) of a byte offset.
@@ -102,10 +143,18 @@ public struct LineTable: Sendable {
         }
         var column = 1
         var position = starts[low]
-        while position < offset && position < bytes.count {
-            if bytes[position] & 0xC0 != 0x80 { column += 1 }
-            position += 1
+        // The last mark of this line at or before the offset, if the line is long.
+        var first = 0
+        var last = marks.count
+        while first < last {
+            let middle = (first + last) / 2
+            if marks[middle].offset <= offset { first = middle + 1 } else { last = middle }
         }
-        return (low + 1, column)
+        if first > 0, marks[first - 1].offset >= position {
+            position = marks[first - 1].offset
+            column = marks[first - 1].column
+        }
+        let end = min(max(offset, position), bytes.count)
+        return (low + 1, column + Self.characters(in: bytes, from: position, to: end))
     }
 }

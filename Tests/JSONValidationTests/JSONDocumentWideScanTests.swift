@@ -440,6 +440,46 @@ import Testing
     }
 }
 
+/// A line table places offsets of long lines (marks every 64 KiB) as a byte-by-byte count does.
+@Suite struct LineTablePositionTests {
+    @Test func placesOffsetsOfLongAndShortLinesAsAByteByByteCount() {
+        let pieces = ["abc ", "中文", "é", "😀", "\n", String(repeating: "x", count: 40_000), "\n\n"]
+        var state: UInt64 = 0x0BAD_5EED_1234_5678
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for round in 0..<6 {
+            // Some rounds have no line feed at all: one line of about a megabyte.
+            var text = ""
+            while text.utf8.count < 600_000 {
+                let piece = pieces[next(pieces.count)]
+                if round % 2 == 0 || !piece.contains("\n") { text += piece }
+            }
+            let bytes = Array(text.utf8)
+            let table = LineTable(bytes)
+            var expected: [(Int, Int)] = []
+            var line = 1
+            var column = 1
+            for byte in bytes {
+                expected.append((line, column))
+                if byte == 0x0A {
+                    line += 1
+                    column = 1
+                } else if byte & 0xC0 != 0x80 {
+                    column += 1
+                }
+            }
+            expected.append((line, column))
+            let offsets = (0..<200).map { _ in next(bytes.count + 1) } + [0, bytes.count, 65_536, 65_535, 131_072]
+            for offset in offsets {
+                let found = table.position(of: offset, in: bytes)
+                #expect(found.line == expected[offset].0 && found.column == expected[offset].1, "offset \(offset)")
+            }
+        }
+    }
+}
+
 /// Line and column of many offsets in one pass (eight bytes at a time between line ends) agree with
 /// a byte-by-byte count: lines end at LF, CR LF or a lone CR; columns count code points.
 @Suite struct JSONDocumentPositionTests {
