@@ -63,50 +63,48 @@ extension JSONDocument {
 ///
 /// A line longer than ``markStep`` bytes (a HAR written on one line) also gets a mark every
 /// ``markStep`` bytes holding the column there, so that placing an offset counts at most that many
-/// bytes, not the whole line before it.
+/// bytes, not the whole line before it. The text is read as far as asked (``extend(through:in:)``).
 public struct LineTable: Sendable {
     private var starts: [Int] = [0]
     /// Offsets inside long lines, in order, with the column at each.
     private var marks: [(offset: Int, column: Int)] = []
+    /// How far the text has been read.
+    private var scanned = 0
+    /// The last mark of the line being read (its start while it has none), and the column there.
+    private var markOffset = 0
+    private var markColumn = 1
     /// The distance between two marks of a long line.
     static let markStep = 64 << 10
 
+    /// An empty table, to be extended.
+    public init() {}
+
+    /// The table of the whole of `bytes`.
     public init(_ bytes: [UInt8]) {
-        self = bytes.withUnsafeBufferPointer { buffer in LineTable(buffer) }
+        bytes.withUnsafeBufferPointer { buffer in extend(through: buffer.count, in: buffer) }
     }
 
-    /// Finds the line feeds of `bytes` with `memchr`; after each `step` bytes (and at the end) calls
-    /// `visited` with the offset reached, so a caller reading a mapped file can give back its pages.
-    public init(_ bytes: UnsafeBufferPointer<UInt8>, step: Int = 16 << 20, visited: (Int) -> Void = { _ in }) {
+    /// Reads `bytes` (always the same text) up to `offset`, so that ``position(of:in:)`` can place any
+    /// offset up to it: line feeds with `memchr`, marks in long lines.
+    public mutating func extend(through offset: Int, in bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress else { return }
-        let count = bytes.count
-        var position = 0
-        var nextVisit = step
-        while position < count {
-            let found = memchr(base + position, 0x0A, count - position)
-            let end = found.map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
-            if end - position > Self.markStep { markLine(from: position, to: end, in: bytes) }
-            guard found != nil else { break }
-            starts.append(end + 1)
-            position = end + 1
-            if position >= nextVisit {
-                visited(position)
-                nextVisit = position + step
+        let target = min(offset, bytes.count)
+        while scanned < target {
+            let found = memchr(base + scanned, 0x0A, target - scanned)
+            let end = found.map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? target
+            while markOffset + Self.markStep <= end {
+                markColumn += Self.characters(in: bytes, from: markOffset, to: markOffset + Self.markStep)
+                markOffset += Self.markStep
+                marks.append((markOffset, markColumn))
             }
-        }
-        visited(count)
-    }
-
-    /// Adds the marks of the long line `start..<end`.
-    private mutating func markLine(from start: Int, to end: Int, in bytes: UnsafeBufferPointer<UInt8>) {
-        var column = 1
-        var position = start
-        var mark = start + Self.markStep
-        while mark < end {
-            column += Self.characters(in: bytes, from: position, to: mark)
-            marks.append((mark, column))
-            position = mark
-            mark += Self.markStep
+            guard found != nil else {
+                scanned = target
+                break
+            }
+            starts.append(end + 1)
+            markOffset = end + 1
+            markColumn = 1
+            scanned = end + 1
         }
     }
 
@@ -156,5 +154,32 @@ public struct LineTable: Sendable {
         }
         let end = min(max(offset, position), bytes.count)
         return (low + 1, column + Self.characters(in: bytes, from: position, to: end))
+    }
+}
+
+/// A ``LineTable`` of one text, read as far as the offsets placed so far need and shared by the threads
+/// that place them (each under a lock): a HAR file's entries are placed by the threads that decode them,
+/// so no thread reads the whole file for its lines before the first entry is checked.
+public final class SharedLineTable: @unchecked Sendable {
+    private var table = LineTable()
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    /// An empty table.
+    public init() {
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// 1-based line and column (in Unicode scalars) of a byte offset of `bytes` (always the same text).
+    public func position(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int) {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        table.extend(through: offset, in: bytes)
+        return table.position(of: offset, in: bytes)
     }
 }

@@ -150,17 +150,13 @@ struct HARReader {
 final class SharedFile: Sendable {
     let path: String
     let file: MappedFile
-    let lines: LineTable
+    /// Read as far as the entries placed so far need, by the threads that place them.
+    let lines = SharedLineTable()
     var bytes: UnsafeBufferPointer<UInt8> { file.bytes }
 
     init(_ file: MappedFile) {
         path = file.path
         self.file = file
-        var released = 0
-        lines = LineTable(file.bytes) { offset in
-            file.release(released..<offset)
-            released = offset
-        }
     }
 
     /// Gives back the pages of `range` (see ``MappedFile/release(_:)``).

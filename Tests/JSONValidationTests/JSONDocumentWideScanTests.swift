@@ -472,9 +472,13 @@ import Testing
             }
             expected.append((line, column))
             let offsets = (0..<200).map { _ in next(bytes.count + 1) } + [0, bytes.count, 65_536, 65_535, 131_072]
+            // The same table read as far as each offset asks, in any order, as HAR entries are placed.
+            let shared = SharedLineTable()
             for offset in offsets {
                 let found = table.position(of: offset, in: bytes)
+                let grown = bytes.withUnsafeBufferPointer { shared.position(of: offset, in: $0) }
                 #expect(found.line == expected[offset].0 && found.column == expected[offset].1, "offset \(offset)")
+                #expect(grown.line == expected[offset].0 && grown.column == expected[offset].1, "offset \(offset)")
             }
         }
     }
