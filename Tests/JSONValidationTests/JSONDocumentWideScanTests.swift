@@ -484,6 +484,32 @@ import Testing
     }
 }
 
+/// Threads placing offsets of one text at once each get the right place (the table grows under a lock).
+@Suite struct SharedLineTableTests {
+    @Test func threadsPlacingOffsetsAtOnceAgree() async {
+        let text = String(repeating: "ab中\n" + String(repeating: "x", count: 70_000) + "é\n", count: 8)
+        let bytes = Array(text.utf8)
+        let reference = LineTable(bytes)
+        let shared = SharedLineTable()
+        let mismatches = await withTaskGroup(of: Int.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    var wrong = 0
+                    for step in 0..<300 {
+                        let offset = (worker * 7_919 + step * 1_877) % (bytes.count + 1)
+                        let found = bytes.withUnsafeBufferPointer { shared.position(of: offset, in: $0) }
+                        let expected = reference.position(of: offset, in: bytes)
+                        if found.line != expected.line || found.column != expected.column { wrong += 1 }
+                    }
+                    return wrong
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(mismatches == 0)
+    }
+}
+
 /// Line and column of many offsets in one pass (eight bytes at a time between line ends) agree with
 /// a byte-by-byte count: lines end at LF, CR LF or a lone CR; columns count code points.
 @Suite struct JSONDocumentPositionTests {
