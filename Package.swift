@@ -36,7 +36,7 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "Reports", dependencies: ["ContractCore"], swiftSettings: strict),
         .target(
-            name: "Recordings", dependencies: ["CStringScan", "ContractCore", "YAMLReader"], swiftSettings: strict),
+            name: "Recordings", dependencies: ["ContractCore", "YAMLReader"], swiftSettings: strict),
         .target(
             name: "MockServer",
             dependencies: [

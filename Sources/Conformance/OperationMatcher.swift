@@ -104,8 +104,10 @@ public struct OperationMatcher: Sendable {
                 if let chosen = best, templates[chosen].literalCount >= template.literalCount { continue }
                 best = position
             }
-            if let best, let parameters = Self.bind(templates[best].segments, to: split) {
-                return Match(operation: operations[templates[best].operation], pathParameters: parameters)
+            if let best {
+                return Match(
+                    operation: operations[templates[best].operation],
+                    pathParameters: Self.bind(templates[best].segments, to: split))
             }
         }
         return nil
@@ -118,7 +120,7 @@ public struct OperationMatcher: Sendable {
         for prefix in prefixes where path.hasPrefix(prefix + "/") {
             stripped.append(Self.decodedSegments(String(path.dropFirst(prefix.count))))
         }
-        return templates.filter { template in stripped.contains { Self.bind(template.segments, to: $0) != nil } }
+        return templates.filter { template in stripped.contains { Self.matches(template.segments, $0) } }
             .map { operations[$0.operation] }
     }
 
@@ -167,7 +169,8 @@ public struct OperationMatcher: Sendable {
             suffix: Array(text[text.index(after: close)...].utf8))
     }
 
-    /// Whether the segments fit the template (as ``bind(_:to:)``, without building the parameters).
+    /// Whether the segments fit the template: as many, literals equal, each variable with its prefix,
+    /// its suffix and a value between.
     private static func matches(_ template: [Segment], _ split: SplitPath) -> Bool {
         guard template.count == split.segments.count else { return false }
         return split.bytes.withUnsafeBufferPointer { bytes in
@@ -186,8 +189,8 @@ public struct OperationMatcher: Sendable {
         }
     }
 
-    private static func bind(_ template: [Segment], to split: SplitPath) -> [(name: String, value: String)]? {
-        guard matches(template, split) else { return nil }
+    /// The path parameters of segments that ``matches(_:_:)`` the template.
+    private static func bind(_ template: [Segment], to split: SplitPath) -> [(name: String, value: String)] {
         var parameters: [(name: String, value: String)] = []
         for (part, range) in zip(template, split.segments) {
             if case .variable(let name, let prefix, let suffix) = part {

@@ -405,6 +405,34 @@ private struct Frame {
 }
 
 extension JSONDocument {
+    /// The offset of the closing quote of the string whose first byte is at `start` in `bytes`, the byte
+    /// after each backslash skipped and nothing checked; an offset at or past the end when the text ends
+    /// first. 32 bytes at a time with AVX2, else 16: HAR entries hold bodies as long strings.
+    public static func closingQuote(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return count }
+        let found = conform_skip_string(base, start, count)
+        if found >= 0 { return found }
+        var index = start
+        while index < count {
+            while index &+ 16 <= count {
+                let v = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
+                let stops = laneBits((v .== splat(0x22)) .| (v .== splat(0x5C)))
+                if stops == (0, 0) {
+                    index &+= 16
+                    continue
+                }
+                index &+= stops.0 != 0 ? stops.0.trailingZeroBitCount &>> 3 : 8 &+ stops.1.trailingZeroBitCount &>> 3
+                break
+            }
+            while index < count && base[index] != 0x22 && base[index] != 0x5C { index &+= 1 }
+            guard index < count else { return count }
+            if base[index] == 0x22 { return index }
+            index &+= 2
+        }
+        return index
+    }
+
     /// The decoded bytes of the string token at `index`, as ``decodedBytes(at:)``. A deferred string
     /// (see ``init(bytes:limits:deferringStringsFrom:)``) is checked as it is decoded, by the rules
     /// ``init(bytes:limits:)`` applies to strings: `nil` when it holds a control character, an
@@ -473,7 +501,7 @@ extension JSONDocument {
                     if carried && i &+ 16 > end {
                         // Back to the first byte of the character the last block cut: the bytes below
                         // read it whole.
-                        let lead = base[i &- 1] >= 0xC0 ? i &- 1 : (base[i &- 2] >= 0xE0 ? i &- 2 : i &- 3)
+                        let lead = input.leadOfCutCharacter(before: i)
                         written &-= i &- lead
                         i = lead
                         carried = false
@@ -942,32 +970,10 @@ private struct TapeBuilder {
     @inline(never)
     mutating func skimString(at quote: Int) -> Int? {
         let start = quote &+ 1
-        var i = start
-        var flags = JSONToken.isDeferred
-        let found = conform_skip_string(base, start, end)
-        if found >= 0 {
-            // Found 32 bytes at a time (AVX2); whether it holds escapes is not known, so it is assumed.
-            guard found < end else { return nil }
-            i = found
-            flags |= JSONToken.hasEscapes
-        }
-        while found < 0 {
-            while i &+ 16 <= end {
-                let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
-                let stops = laneBits((v .== splat(0x22)) .| (v .== splat(0x5C)))
-                if stops == (0, 0) {
-                    i &+= 16
-                    continue
-                }
-                i &+= stops.0 != 0 ? stops.0.trailingZeroBitCount &>> 3 : 8 &+ stops.1.trailingZeroBitCount &>> 3
-                break
-            }
-            while i < end && base[i] != 0x22 && base[i] != 0x5C { i &+= 1 }
-            guard i < end else { return nil }
-            if base[i] == 0x22 { break }
-            flags |= JSONToken.hasEscapes
-            i &+= 2
-        }
+        let i = JSONDocument.closingQuote(in: UnsafeBufferPointer(start: base, count: end), from: start)
+        guard i < end else { return nil }
+        // Whether it holds an escape is not looked at, so it is assumed.
+        let flags = JSONToken.isDeferred | JSONToken.hasEscapes
         let length = i &- start
         guard length >= deferFrom else { return nil }
         append(
@@ -1207,9 +1213,16 @@ private struct ByteInput {
         guard carried else { return i }
         // Back to the first byte of the character the last block left incomplete, whose
         // continuation bytes were counted: the byte-at-a-time path reads it whole.
-        let lead = base[i &- 1] >= 0xC0 ? i &- 1 : (base[i &- 2] >= 0xE0 ? i &- 2 : i &- 3)
+        let lead = leadOfCutCharacter(before: i)
         extra &-= i &- lead &- 1
         return lead
+    }
+
+    /// The first byte of the character that a block ending at `i` left incomplete (the last three
+    /// bytes before `i` hold its lead).
+    @inline(__always)
+    func leadOfCutCharacter(before i: Int) -> Int {
+        base[i &- 1] >= 0xC0 ? i &- 1 : (base[i &- 2] >= 0xE0 ? i &- 2 : i &- 3)
     }
 
     /// Whether the 16 bytes at `i` begin with two `\\uXXXX` escapes that stand for one character

@@ -1,4 +1,3 @@
-import CStringScan
 import ContractCore
 
 /// Reads HAR 1.2 files (browser exports, proxies, Schemathesis `--report har`).
@@ -275,36 +274,8 @@ struct EntryScanner {
     }
 
     /// The offset of the closing quote of the string whose first byte is at `start` (escapes
-    /// skipped), or an offset at or past the end. 32 bytes are looked at a time with AVX2, else 16:
-    /// a HAR's bodies are long strings.
+    /// skipped), or an offset at or past the end.
     static func skipString(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        let count = bytes.count
-        guard let base = bytes.baseAddress else { return count }
-        // 32 bytes at a time where the processor can (AVX2).
-        let found = conform_skip_string(base, start, count)
-        if found >= 0 { return found }
-        let quotes = SIMD16<UInt8>(repeating: UInt8(ascii: "\""))
-        let backslashes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
-        var index = start
-        while index < count {
-            while index &+ 16 <= count {
-                let v = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
-                // Compared with whole vectors and tested as two words: a few instructions.
-                let words = unsafeBitCast((v .== quotes) .| (v .== backslashes), to: SIMD2<UInt64>.self)
-                if words[0] | words[1] == 0 {
-                    index &+= 16
-                    continue
-                }
-                index &+= words[0] != 0 ? words[0].trailingZeroBitCount &>> 3 : 8 &+ words[1].trailingZeroBitCount &>> 3
-                break
-            }
-            while index < count && base[index] != UInt8(ascii: "\"") && base[index] != UInt8(ascii: "\\") {
-                index &+= 1
-            }
-            guard index < count else { return count }
-            if base[index] == UInt8(ascii: "\"") { return index }
-            index &+= 2
-        }
-        return index
+        JSONDocument.closingQuote(in: bytes, from: start)
     }
 }
