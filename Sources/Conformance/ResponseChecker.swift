@@ -28,13 +28,13 @@ public struct BodySource: Sendable {
     /// The exchange's source as printed (`body.json`, `rec.jsonl:40`, `rec.har#12`).
     public var name: String
     /// Maps a byte offset in the body to a place in the file (`nil`: the body has no file, as in live runs).
-    public var locate: @Sendable (_ offset: Int, _ body: [UInt8]) -> SourceLocation?
+    public var locate: @Sendable (_ offset: Int, _ body: JSONBytes) -> SourceLocation?
 
     /// Places many offsets in one pass, when the source can (a whole file, a recording line).
-    private var batch: (@Sendable (_ offsets: [Int], _ body: [UInt8]) -> [SourceLocation?])?
+    private var batch: (@Sendable (_ offsets: [Int], _ body: JSONBytes) -> [SourceLocation?])?
 
     /// Creates a source.
-    public init(name: String, locate: @escaping @Sendable (_ offset: Int, _ body: [UInt8]) -> SourceLocation?) {
+    public init(name: String, locate: @escaping @Sendable (_ offset: Int, _ body: JSONBytes) -> SourceLocation?) {
         self.name = name
         self.locate = locate
     }
@@ -42,11 +42,11 @@ public struct BodySource: Sendable {
     /// A body that is a whole file: offsets map to the file's own lines.
     public static func file(_ path: String) -> BodySource {
         var source = BodySource(name: path) { offset, body in
-            let (line, column) = lineAndColumn(in: body, offset: offset)
+            let (line, column) = body.withUnsafeBufferPointer { lineAndColumn(in: $0, offset: offset) }
             return SourceLocation(file: path, line: line, column: column)
         }
         source.batch = { offsets, body in
-            linesAndColumns(in: body, offsets: offsets).map {
+            body.withUnsafeBufferPointer { linesAndColumns(in: $0, offsets: offsets) }.map {
                 SourceLocation(file: path, line: $0.line, column: $0.column)
             }
         }
@@ -66,7 +66,7 @@ public struct BodySource: Sendable {
     }
 
     /// Places many offsets of `body` at once, in the order given.
-    public func locate(_ offsets: [Int], in body: [UInt8]) -> [SourceLocation?] {
+    public func locate(_ offsets: [Int], in body: JSONBytes) -> [SourceLocation?] {
         guard let batch else { return offsets.map { locate($0, body) } }
         return batch(offsets, body)
     }
@@ -124,11 +124,11 @@ public struct ResponseChecker: Sendable {
         _ body: Body, status: Int, contentType: String?, operation: APIOperation, source: BodySource
     ) -> [Finding] {
         let name = operation.displayName
-        let bytes: [UInt8] =
+        let bytes: JSONBytes =
             switch body {
-            case .raw(let raw): raw
+            case .raw(let raw): JSONBytes(raw)
             case .parsed(let document, _): document.bytes
-            case .notRecorded: []
+            case .notRecorded: JSONBytes([])
             }
         let start = source.locate(0, bytes)
         func finding(
@@ -207,7 +207,7 @@ public struct ResponseChecker: Sendable {
                 return [
                     finding(
                         .json, "the body is not well-formed JSON: \(error.message) (byte offset \(error.offset))",
-                        at: source.locate(error.offset, raw), expected: "JSON (RFC 8259)", actual: nil)
+                        at: source.locate(error.offset, bytes), expected: "JSON (RFC 8259)", actual: nil)
                 ]
             }
         }

@@ -154,40 +154,79 @@ extension DocumentNode {
 
 /// JSON text helpers shared by every module that writes JSON.
 public enum JSONText {
-    /// `string` as a JSON string literal, with quotes, escaping what RFC 8259 requires.
+    /// `string` as a JSON string literal, with quotes, escaping what RFC 8259 requires, and also
+    /// U+007F, the C1 controls (U+0080 to U+009F) and U+2028/U+2029 (as `\\u` escapes), which some
+    /// readers and terminals treat as line breaks or controls.
     public static func quote(_ string: String) -> String {
-        var text = string
-        // Contiguous bytes, checked in one loop: every finding and parameter value is quoted.
-        if text.withUTF8({ $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C } }) {
-            var out = "\""
-            out.reserveCapacity(text.utf8.count + 2)
-            out += text
-            out += "\""
-            return out
-        }
-        var out = "\""
-        out.reserveCapacity(string.utf8.count + 2)
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-                    || scalar.value == 0x2028 || scalar.value == 0x2029
-                {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+        var string = string
+        // Every finding and parameter value is quoted: one pass over the bytes counts what grows,
+        // a second writes the result into a string of exactly that size.
+        return string.withUTF8 { bytes in
+            var grows = 0
+            var i = 0
+            while i < bytes.count {
+                grows &+= escapeGrowth(bytes, at: i)
+                i &+= 1
+            }
+            return String(unsafeUninitializedCapacity: bytes.count &+ grows &+ 2) { out in
+                var n = 0
+                out[n] = 0x22
+                n &+= 1
+                var i = 0
+                while i < bytes.count {
+                    let b = bytes[i]
+                    let growth = escapeGrowth(bytes, at: i)
+                    if growth == 0 {
+                        out[n] = b
+                        n &+= 1
+                        i &+= 1
+                        continue
+                    }
+                    out[n] = 0x5C
+                    switch b {
+                    case 0x22, 0x5C: out[n &+ 1] = b
+                    case 0x0A: out[n &+ 1] = 0x6E  // n
+                    case 0x0D: out[n &+ 1] = 0x72  // r
+                    case 0x09: out[n &+ 1] = 0x74  // t
+                    case 0x08: out[n &+ 1] = 0x62  // b
+                    case 0x0C: out[n &+ 1] = 0x66  // f
+                    default:
+                        // \u and four lowercase hex digits of the code point (one, two or three bytes).
+                        let width = b < 0x80 ? 1 : (b == 0xC2 ? 2 : 3)
+                        let scalar: UInt32 =
+                            width == 1
+                            ? UInt32(b)
+                            : width == 2 ? UInt32(bytes[i &+ 1]) : 0x2000 | UInt32(bytes[i &+ 2] & 0x3F)
+                        out[n &+ 1] = 0x75  // u
+                        for k in 0..<4 {
+                            let digit = UInt8(truncatingIfNeeded: scalar >> (12 - 4 * UInt32(k))) & 0x0F
+                            out[n &+ 2 &+ k] = digit < 10 ? 0x30 &+ digit : 0x57 &+ digit
+                        }
+                        n &+= 6
+                        i &+= width
+                        continue
+                    }
+                    n &+= 2
+                    i &+= 1
                 }
+                out[n] = 0x22
+                return n &+ 1
             }
         }
-        out += "\""
-        return out
+    }
+
+    /// How many bytes longer the character starting at `i` is once escaped by ``quote(_:)`` (0 when it
+    /// is copied as is, also for continuation bytes). `bytes` is well-formed UTF-8.
+    @inline(__always)
+    private static func escapeGrowth(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        let b = bytes[i]
+        if b >= 0x20 && b < 0x7F { return b == 0x22 || b == 0x5C ? 1 : 0 }
+        switch b {
+        case 0x0A, 0x0D, 0x09, 0x08, 0x0C: return 1
+        case 0..<0x20, 0x7F: return 5
+        case 0xC2: return bytes[i &+ 1] < 0xA0 ? 4 : 0  // U+0080 ... U+009F
+        case 0xE2: return bytes[i &+ 1] == 0x80 && (bytes[i &+ 2] == 0xA8 || bytes[i &+ 2] == 0xA9) ? 3 : 0
+        default: return 0
+        }
     }
 }

@@ -121,6 +121,44 @@ private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count
     read(fd, buffer, count)
 }
 
+/// A file read from start to end with `read(2)`, in pieces the caller's buffers hold: for inputs
+/// read once, in order (JSON Lines cassettes), where mapping would cost a page fault per 64 KiB and a
+/// call to give the pages back, for every page of the file. Works on pipes and special files too.
+public final class SequentialFile {
+    /// The path the file was opened at.
+    public let path: String
+    private let fd: Int32
+
+    /// Opens the file at `path` for reading.
+    /// - Throws: ``FileBytes/ReadError`` as ``FileBytes/read(_:limit:prefix:)`` does.
+    public init(path: String) throws(FileBytes.ReadError) {
+        self.path = path
+        fd = try FileBytes.openForReading(path).fd
+        #if canImport(Glibc)
+            _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+        #endif
+    }
+
+    deinit { close(fd) }
+
+    /// Reads until `buffer` is full or the file ends; returns the number of bytes read (fewer than
+    /// `buffer.count` only at the end of the file).
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(FileBytes.ReadError) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        var filled = 0
+        while filled < buffer.count {
+            let count = systemRead(fd, base + filled, buffer.count - filled)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        return filled
+    }
+}
+
 /// A file mapped read-only into memory, so that reading it copies nothing into the process.
 ///
 /// Pages are read from the page cache as they are touched; ``release(_:)`` gives back the pages

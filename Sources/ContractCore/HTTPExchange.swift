@@ -38,8 +38,7 @@ public struct HTTPExchange: Sendable {
 
     /// The first response header named `name` (case-insensitive).
     public func responseHeader(_ name: String) -> String? {
-        let lower = name.lowercased()
-        return responseHeaders.first { $0.name.lowercased() == lower }?.value
+        responseHeaders.first { HTTPHeader.namesEqual($0.name, name) }?.value
     }
 }
 
@@ -66,4 +65,29 @@ public enum HTTPBody: Sendable {
     /// A JSON value already parsed inside a recording line (JSON Lines cassettes): `index` is its
     /// tape index in `document`; offsets map to columns of `line` in `file`.
     case parsedJSON(JSONDocument, index: Int, file: String, line: Int)
+}
+
+extension HTTPHeader {
+    /// Whether `a` and `b` name the same header: equal once lowercased, as `lowercased()` compares
+    /// them, without building either lowercase string when both are ASCII (header names are).
+    public static func namesEqual(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        let ascii: Bool? = a.withUTF8 { x in
+            b.withUTF8 { y in
+                var nonASCII: UInt8 = 0
+                for byte in x { nonASCII |= byte }
+                for byte in y { nonASCII |= byte }
+                guard nonASCII < 0x80 else { return nil }
+                guard x.count == y.count else { return false }
+                for k in 0..<x.count where x[k] != y[k] {
+                    // Equal letters differ only in bit 0x20.
+                    let l = x[k] | 0x20
+                    guard l == y[k] | 0x20, l &- 0x61 < 26 else { return false }
+                }
+                return true
+            }
+        }
+        return ascii ?? (a.lowercased() == b.lowercased())
+    }
 }

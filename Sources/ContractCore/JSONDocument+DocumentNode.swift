@@ -10,14 +10,19 @@ extension JSONDocument {
     /// The value at tape index `index` as a ``DocumentNode`` whose locations are lines and columns
     /// of this document in `file`.
     public func documentNode(at index: Int = 0, file: String) -> DocumentNode {
-        let lines = LineTable(bytes)
-        return documentNode(at: index, file: file, lines: lines)
+        bytes.withUnsafeBufferPointer { buffer in
+            var lines = LineTable()
+            lines.extend(through: buffer.count, in: buffer)
+            return documentNode(at: index, file: file, lines: lines, buffer: buffer)
+        }
     }
 
-    private func documentNode(at index: Int, file: String, lines: LineTable) -> DocumentNode {
+    private func documentNode(at index: Int, file: String, lines: LineTable, buffer: UnsafeBufferPointer<UInt8>)
+        -> DocumentNode
+    {
         let token = tape[index]
         let offset = Int(token.start) - (token.kind == .string ? 1 : 0)
-        let (line, column) = lines.position(of: offset, in: bytes)
+        let (line, column) = lines.position(of: offset, in: buffer)
         let location = SourceLocation(file: file, line: line, column: column)
         switch token.kind {
         case .null: return DocumentNode(.null, at: location)
@@ -29,15 +34,16 @@ extension JSONDocument {
             return DocumentNode(.string(numberText(at: index)), at: location)
         case .array:
             return DocumentNode(
-                .array(elements(of: index).map { documentNode(at: $0, file: file, lines: lines) }), at: location)
+                .array(elements(of: index).map { documentNode(at: $0, file: file, lines: lines, buffer: buffer) }),
+                at: location)
         case .object:
             var entries: [DocumentNode.Entry] = []
             for (key, value) in members(of: index) {
                 let keyOffset = Int(tape[key].start) - 1
-                let (keyLine, keyColumn) = lines.position(of: keyOffset, in: bytes)
+                let (keyLine, keyColumn) = lines.position(of: keyOffset, in: buffer)
                 let entry = DocumentNode.Entry(
                     key: string(at: key), keyLocation: SourceLocation(file: file, line: keyLine, column: keyColumn),
-                    value: documentNode(at: value, file: file, lines: lines))
+                    value: documentNode(at: value, file: file, lines: lines, buffer: buffer))
                 if let existing = entries.firstIndex(where: { $0.key == entry.key }) {
                     entries[existing] = entry
                 } else {

@@ -1,5 +1,13 @@
 import CStringScan
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 // A strict RFC 8259 JSON reader that turns UTF-8 bytes into a flat token tape in one pass.
 
 /// The kind of a tape token.
@@ -151,7 +159,7 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 /// - Lines end at LF, CR LF or a lone CR; columns count Unicode code points, both from 1.
 public struct JSONDocument: Sendable {
     /// The UTF-8 text the document was read from.
-    public let bytes: [UInt8]
+    public let bytes: JSONBytes
     /// The tokens in document order; index 0 is the top-level value.
     public private(set) var tape: [JSONToken]
     /// Duplicate keys found while reading, in document order (RFC 8259 allows them; conform reports a warning);
@@ -177,6 +185,23 @@ public struct JSONDocument: Sendable {
     /// until then, other accessors must not read them. When one fails, read the text again with
     /// ``init(bytes:limits:)`` for the exact error.
     public init(bytes: [UInt8], limits: JSONLimits = .default, deferringStringsFrom threshold: Int)
+        throws(JSONSyntaxError)
+    {
+        try self.init(text: JSONBytes(bytes), limits: limits, deferringStringsFrom: threshold)
+    }
+
+    /// Reads a JSON text from bytes that `owner` keeps alive and unchanged (a stretch of a file read in
+    /// chunks): the document reads them where they are, without a copy, and keeps `owner` alive.
+    /// - Throws: ``JSONSyntaxError`` for the first violation of RFC 8259 or of `limits`.
+    public init(
+        borrowing buffer: UnsafeBufferPointer<UInt8>, owner: any AnyObject & Sendable, limits: JSONLimits = .default
+    )
+        throws(JSONSyntaxError)
+    {
+        try self.init(text: JSONBytes(borrowing: buffer, owner: owner), limits: limits, deferringStringsFrom: Int.max)
+    }
+
+    private init(text bytes: JSONBytes, limits: JSONLimits, deferringStringsFrom threshold: Int)
         throws(JSONSyntaxError)
     {
         let outcome = bytes.withUnsafeBufferPointer { buffer in
@@ -244,6 +269,34 @@ public struct JSONDocument: Sendable {
         var text = text
         return text.withUTF8 { other in
             bytes.withUnsafeBufferPointer { buffer in TextOps.decodedEquals(buffer, token, other) }
+        }
+    }
+
+    /// The value of the first member of the object at `object` whose key, decoded, is `name`; `nil`
+    /// when there is none or the token is not an object. Keys are compared as UTF-8 bytes, nothing
+    /// decoded or copied unless a key holds an escape.
+    public func firstMember(named name: String, of object: Int) -> Int? {
+        guard object >= 0, object < tape.count, tape[object].kind == .object else { return nil }
+        var name = name
+        return name.withUTF8 { other in
+            bytes.withUnsafeBufferPointer { buffer in
+                tape.withUnsafeBufferPointer { tokens in
+                    var cursor = object &+ 1
+                    var remaining = Int(tokens[object].count)
+                    while remaining > 0 && cursor &+ 1 < tokens.count {
+                        let key = tokens[cursor]
+                        if key.kind == .string,
+                            key.flags & JSONToken.hasEscapes != 0 || Int(key.length) == other.count,
+                            TextOps.decodedEquals(buffer, key, other)
+                        {
+                            return cursor &+ 1
+                        }
+                        cursor = Int(tokens[cursor &+ 1].next)
+                        remaining &-= 1
+                    }
+                    return nil
+                }
+            }
         }
     }
 
@@ -1808,7 +1861,9 @@ private enum TextOps {
         if token.flags & JSONToken.hasEscapes == 0 {
             guard Int(token.length) == other.count else { return false }
             let range = rawRange(buffer, token)
-            return UnsafeBufferPointer(rebasing: buffer[range]).elementsEqual(other)
+            guard range.count == other.count else { return false }
+            guard let a = buffer.baseAddress, let b = other.baseAddress else { return true }
+            return memcmp(a + range.lowerBound, b, range.count) == 0
         }
         var decoded = DecodedUTF8(buffer, token)
         var k = 0

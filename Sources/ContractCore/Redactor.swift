@@ -84,16 +84,24 @@ public struct Redactor: Sendable {
     /// True for `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`, `X-API-Key`, `API-Key` and
     /// `X-Auth-Token`, in any letter case.
     public static func isSensitiveHeader(_ name: String) -> Bool {
-        // Every exchange's headers pass here: an ASCII name of a length no listed name has is not lowered.
-        if !sensitiveLengths.contains(name.utf8.count) && name.utf8.allSatisfy({ $0 < 0x80 }) { return false }
-        return sensitiveHeaders.contains(name.lowercased())
+        // Every exchange's headers pass here: an ASCII name is compared to the list's bytes by length
+        // and letter case, without building a lowercase copy.
+        var bytes = name
+        let ascii: Bool? = bytes.withUTF8 { x in
+            guard x.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return sensitiveHeaderBytes.contains { candidate in
+                candidate.count == x.count
+                    && zip(candidate, x).allSatisfy { $0 == $1 || ($1 &- 0x41 < 26 && $0 == $1 | 0x20) }
+            }
+        }
+        return ascii ?? sensitiveHeaders.contains(name.lowercased())
     }
-
-    private static let sensitiveLengths = Set(sensitiveHeaders.map(\.utf8.count))
 
     private static let sensitiveHeaders: Set<String> = [
         "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-auth-token",
     ]
+
+    private static let sensitiveHeaderBytes = sensitiveHeaders.map { Array($0.utf8) }
 
     private mutating func insert(_ secret: String) {
         guard secret.count >= 4 else { return }

@@ -1127,8 +1127,7 @@ struct Evaluation {
 
     /// The member named `name` of an object, as a tape index.
     func member(named name: String, of object: Int) -> Int? {
-        for (key, value) in document.members(of: object) where document.keyEquals(key, name) { return value }
-        return nil
+        document.firstMember(named: name, of: object)
     }
 
     /// JSON equality of a tape value and a spec value (numbers compare exactly).

@@ -6,12 +6,21 @@ import ContractCore
 struct CassetteReader {
     let path: String
     let limits: RecordingLimits
+    /// `path:`, which each line's source name begins with (built once, not per line).
+    private let sourcePrefix: String
 
-    /// Decodes one line (pure: runs on any thread).
-    func decode(line bytes: [UInt8], number: Int) -> RecordingEvent? {
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
+    init(path: String, limits: RecordingLimits) {
+        self.path = path
+        self.limits = limits
+        sourcePrefix = path + ":"
+    }
+
+    /// Decodes line `number`, the bytes `range` of `chunk`, where they are (pure: runs on any thread).
+    func decode(line range: Range<Int>, of chunk: LineChunk, number: Int) -> RecordingEvent? {
+        let line = UnsafeBufferPointer(rebasing: chunk.bytes[range])
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
         return entry(
-            bytes, number: number, source: "\(path):\(number)",
+            line, of: chunk, number: number, source: sourcePrefix + String(number),
             start: SourceLocation(file: path, line: number, column: 1))
     }
 
@@ -24,10 +33,13 @@ struct CassetteReader {
                 location: SourceLocation(file: path, line: number, column: 1), source: "\(path):\(number)"))
     }
 
-    private func entry(_ bytes: [UInt8], number: Int, source: String, start: SourceLocation) -> RecordingEvent? {
+    private func entry(
+        _ line: UnsafeBufferPointer<UInt8>, of chunk: LineChunk, number: Int, source: String, start: SourceLocation
+    ) -> RecordingEvent? {
         let document: JSONDocument
         do {
-            document = try JSONDocument(bytes: bytes, limits: JSONLimits(maxDepth: limits.maxDepth))
+            // The document keeps the chunk, not a copy of the line.
+            document = try JSONDocument(borrowing: line, owner: chunk, limits: JSONLimits(maxDepth: limits.maxDepth))
         } catch {
             return .problem(
                 Finding(

@@ -3,9 +3,8 @@ import ContractCore
 /// Small read helpers over a parsed JSON document.
 extension JSONDocument {
     func member(_ name: String, of object: Int?) -> Int? {
-        guard let object, tape[object].kind == .object else { return nil }
-        for (key, value) in members(of: object) where keyEquals(key, name) { return value }
-        return nil
+        guard let object else { return nil }
+        return firstMember(named: name, of: object)
     }
 
     func stringValue(_ index: Int?) -> String? {

@@ -4,8 +4,8 @@ import ContractCore
 /// decoded on different threads and the results put back in order.
 public struct RecordingUnit: Sendable {
     enum Payload: Sendable {
-        /// A cassette line, copied out of the mapped file when it is decoded.
-        case line(CassetteReader, number: Int, range: Range<Int>, file: MappedFile)
+        /// A cassette line, read where it is in its chunk.
+        case line(CassetteReader, number: Int, range: Range<Int>, chunk: LineChunk)
         case longLine(CassetteReader, number: Int, length: Int)
         case harEntry(HARReader, number: Int, range: Range<Int>, file: SharedFile)
         case harTruncated(HARReader, offset: Int, complete: Int, file: SharedFile)
@@ -17,8 +17,8 @@ public struct RecordingUnit: Sendable {
     /// The unit as an exchange or a broken-entry finding; `nil` for a blank line.
     public func decode() -> RecordingEvent? {
         switch payload {
-        case .line(let reader, let number, let range, let file):
-            reader.decode(line: Array(UnsafeBufferPointer(rebasing: file.bytes[range])), number: number)
+        case .line(let reader, let number, let range, let chunk):
+            reader.decode(line: range, of: chunk, number: number)
         case .longLine(let reader, let number, let length): reader.tooLong(number: number, length: length)
         case .harEntry(let reader, let number, let range, let file):
             reader.decode(entry: number, range: range, in: file)
@@ -30,12 +30,11 @@ public struct RecordingUnit: Sendable {
 }
 
 /// Batches of units of one recording, in file order. Memory stays bounded by the batch size for
-/// JSON Lines cassettes and HAR files (both are memory-mapped and their pages given back as they
-/// are read); VCR files are held whole (once).
+/// JSON Lines cassettes (read in chunks, each freed with the last of its lines) and HAR files
+/// (memory-mapped, their pages given back as they are read); VCR files are held whole (once).
 public final class RecordingUnits {
     private enum Source {
-        /// `inFlight`: where the last batch handed out starts.
-        case cassette(CassetteReader, LineReader, inFlight: Int)
+        case cassette(CassetteReader, LineReader)
         /// `next`: the number of the next entry; `inFlight`: where the last batch handed out starts;
         /// `released`: where the pages given back so far end.
         case har(HARReader, SharedFile, EntryScanner, next: Int, inFlight: Int, released: Int)
@@ -51,7 +50,7 @@ public final class RecordingUnits {
         case .cassette:
             let reader = CassetteReader(path: path, limits: limits)
             do {
-                source = .cassette(reader, try LineReader(path: path, maxLineBytes: limits.maxLineBytes), inFlight: 0)
+                source = .cassette(reader, try LineReader(path: path, maxLineBytes: limits.maxLineBytes))
             } catch {
                 throw .unreadable(error)
             }
@@ -83,22 +82,24 @@ public final class RecordingUnits {
         var batch: [RecordingUnit] = []
         var size = 0
         switch current {
-        case .cassette(let reader, let lines, let inFlight):
+        case .cassette(let reader, let lines):
             source = nil
-            // The batch before the last one has been decoded: its pages can go.
-            lines.release(before: inFlight)
-            let first = lines.offset
-            while size < batchBytes, let line = lines.next() {
-                switch line {
-                case .text(let range):
-                    size += range.count + 1
-                    batch.append(
-                        RecordingUnit(payload: .line(reader, number: lines.lineNumber, range: range, file: lines.file)))
-                case .tooLong(let length):
-                    batch.append(RecordingUnit(payload: .longLine(reader, number: lines.lineNumber, length: length)))
+            do {
+                while size < batchBytes, let line = try lines.next() {
+                    switch line {
+                    case .text(let chunk, let range):
+                        size += range.count + 1
+                        batch.append(
+                            RecordingUnit(payload: .line(reader, number: lines.lineNumber, range: range, chunk: chunk)))
+                    case .tooLong(let length):
+                        batch.append(
+                            RecordingUnit(payload: .longLine(reader, number: lines.lineNumber, length: length)))
+                    }
                 }
+            } catch {
+                throw .unreadable(error)
             }
-            if !batch.isEmpty { source = .cassette(reader, lines, inFlight: first) }
+            if !batch.isEmpty { source = .cassette(reader, lines) }
         case .har(let reader, let file, var scanner, let next, let inFlight, let released):
             // The batch before the last one has been decoded: its pages can go.
             file.release(released..<inFlight)

@@ -25,26 +25,40 @@ public enum FindingRenderer {
 
     /// The JSON object of a finding, on one line. Every key is always present (null when unknown).
     public static func json(_ finding: Finding) -> String {
-        var fields: [(String, String)] = [
-            ("check", JSONText.quote(finding.check.rawValue)),
-            ("severity", JSONText.quote(finding.severity.rawValue)),
-            ("source", optional(finding.source)),
-            ("location", optional(finding.location?.description)),
-            ("operation", optional(finding.operation)),
-            ("status", finding.status.map(String.init) ?? "null"),
-            ("instance", optional(finding.instance)),
-            ("spec", optional(finding.spec?.description)),
-            ("message", JSONText.quote(finding.message)),
-            ("expected", optional(finding.expected)),
-            ("actual", optional(finding.actual)),
-        ]
-        if finding.source == nil, finding.location != nil, finding.spec == nil,
-            finding.check == .spec
-                || finding.check == .example
-        {
-            fields[7].1 = optional(finding.location?.description)
-        }
-        return "{" + fields.map { "\(JSONText.quote($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+        // Spec and example findings of the contract itself point at it through their location.
+        let specOfItself =
+            finding.source == nil && finding.location != nil && finding.spec == nil
+            && (finding.check == .spec || finding.check == .example)
+        // One string, appended in place: every finding of a run passes here, on the reporting thread.
+        var out = "{\"check\": "
+        out.reserveCapacity(256 + finding.message.utf8.count)
+        out += JSONText.quote(finding.check.rawValue)
+        out += ", \"severity\": "
+        out += JSONText.quote(finding.severity.rawValue)
+        out += ", \"source\": "
+        appendOptional(finding.source, to: &out)
+        out += ", \"location\": "
+        appendOptional(finding.location?.description, to: &out)
+        out += ", \"operation\": "
+        appendOptional(finding.operation, to: &out)
+        out += ", \"status\": "
+        out += finding.status.map(String.init) ?? "null"
+        out += ", \"instance\": "
+        appendOptional(finding.instance, to: &out)
+        out += ", \"spec\": "
+        appendOptional(specOfItself ? finding.location?.description : finding.spec?.description, to: &out)
+        out += ", \"message\": "
+        out += JSONText.quote(finding.message)
+        out += ", \"expected\": "
+        appendOptional(finding.expected, to: &out)
+        out += ", \"actual\": "
+        appendOptional(finding.actual, to: &out)
+        out += "}"
+        return out
+    }
+
+    private static func appendOptional(_ text: String?, to out: inout String) {
+        if let text { out += JSONText.quote(text) } else { out += "null" }
     }
 
     /// The final JSON Lines object: `{"summary": {...}}`.

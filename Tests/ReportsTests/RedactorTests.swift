@@ -46,6 +46,9 @@ import Testing
         ("Authorization", true), ("authorization", true), ("PROXY-AUTHORIZATION", true), ("Cookie", true),
         ("Set-Cookie", true), ("X-API-Key", true), ("api-key", true), ("X-Auth-Token", true),
         ("Content-Type", false), ("X-Request-ID", false), ("", false), ("x-api-keys", false),
+        ("x-aUTH-tOKEN", true), ("X_API_KEY", false), ("Authorizatio", false), ("Cookie\u{0435}", false),
+        // Not ASCII: compared once lowercased (the Kelvin sign lowercases to "k").
+        ("X-API-\u{212A}ey", true), ("Cooki\u{0435}", false),
     ])
     func sensitiveHeadersAreRecognised(name: String, isSensitive: Bool) {
         #expect(Redactor.isSensitiveHeader(name) == isSensitive)
