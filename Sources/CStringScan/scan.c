@@ -84,6 +84,41 @@ __attribute__((target("avx2,popcnt,bmi"))) static ptrdiff_t scan_avx2(
     ptrdiff_t counted = 0;
     int high = 0;
     int carried = 0;
+    // Long runs: 64 bytes a step while there is no stop and the text is well-formed. A block is checked
+    // when it or the one before it holds a byte of 0x80 or above (a character cut by the last block
+    // left high bytes there); the first block with a stop or an error goes to the loop below.
+    uint32_t previousHigh = 0;
+    while (i + 64 <= end) {
+        __m256i v0 = _mm256_loadu_si256((const __m256i *)(base + i));
+        __m256i v1 = _mm256_loadu_si256((const __m256i *)(base + i + 32));
+        __m256i stop0 = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(v0, quote), _mm256_cmpeq_epi8(v0, backslash)),
+            _mm256_cmpeq_epi8(_mm256_min_epu8(v0, control), v0));
+        __m256i stop1 = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(v1, quote), _mm256_cmpeq_epi8(v1, backslash)),
+            _mm256_cmpeq_epi8(_mm256_min_epu8(v1, control), v1));
+        if (!_mm256_testz_si256(_mm256_or_si256(stop0, stop1), _mm256_or_si256(stop0, stop1))) break;
+        uint32_t high0 = (uint32_t)_mm256_movemask_epi8(v0);
+        uint32_t high1 = (uint32_t)_mm256_movemask_epi8(v1);
+        if (high0 | high1 | previousHigh) {
+            __m256i bad0 = malformed(v0, _mm256_loadu_si256((const __m256i *)(base + i - 1)),
+                _mm256_loadu_si256((const __m256i *)(base + i - 2)), _mm256_loadu_si256((const __m256i *)(base + i - 3)));
+            __m256i bad1 = malformed(v1, _mm256_loadu_si256((const __m256i *)(base + i + 31)),
+                _mm256_loadu_si256((const __m256i *)(base + i + 30)), _mm256_loadu_si256((const __m256i *)(base + i + 29)));
+            __m256i bad = _mm256_or_si256(bad0, bad1);
+            if (!_mm256_testz_si256(bad, bad)) break;
+            // Continuation bytes (0x80 to 0xBF) are those below -64 as signed bytes.
+            const __m256i continuationLimit = _mm256_set1_epi8(-64);
+            uint64_t conts = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(continuationLimit, v0))
+                | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(continuationLimit, v1)) << 32;
+            counted += __builtin_popcountll(conts);
+            if (high0 | high1) high = 1;
+        }
+        previousHigh = high1;
+        i += 64;
+    }
+    // The loop below checks a block after one that ended inside a character.
+    if (i > start) carried = base[i - 1] >= 0xC0 || base[i - 2] >= 0xE0 || base[i - 3] >= 0xF0;
     while (i + 32 <= end) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(base + i));
         __m256i isControl = _mm256_cmpeq_epi8(_mm256_min_epu8(v, control), v);

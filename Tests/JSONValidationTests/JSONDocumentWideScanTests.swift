@@ -254,6 +254,37 @@ import Testing
         #expect(failures.isEmpty, "\(failures)")
         #expect(checked == 6000)
     }
+
+    /// Long runs are read 64 bytes a step; a block after one that ended inside a character is checked
+    /// even when it is all ASCII. A character cut short there, at every offset, must be refused, and
+    /// the same text with the character whole read back exactly.
+    @Test func aCharacterCutShortAtEveryOffsetOfALongRunIsRefused() throws {
+        let characters: [[UInt8]] = [[0xC3, 0xA9], [0xE4, 0xB8, 0xAD], [0xF0, 0x9F, 0x98, 0x80]]
+        var accepted: [String] = []
+        var misread: [String] = []
+        for padding in 0..<160 {
+            for character in characters {
+                for cut in 1..<character.count {
+                    for filler: [UInt8] in [[0x62], [0xC3, 0xBC]] {
+                        // Non-ASCII text first, so that the run after it is read in long steps.
+                        let before =
+                            Array([[UInt8]](repeating: [0xC3, 0xBC], count: 20).joined())
+                            + Array(repeating: UInt8(0x61), count: padding)
+                        let after = Array([[UInt8]](repeating: filler, count: 300 / filler.count).joined())
+                        let broken = [0x22] + before + character.prefix(cut) + [0x62] + after + [0x22]
+                        if (try? JSONDocument(bytes: broken)) != nil {
+                            accepted.append("\(padding) \(character) cut at \(cut)")
+                        }
+                        let whole = Array(before + character + after)
+                        let document = try JSONDocument(bytes: [0x22] + whole + [0x22])
+                        if Array(document.string(at: 0).utf8) != whole { misread.append("\(padding) \(character)") }
+                    }
+                }
+            }
+        }
+        #expect(accepted.isEmpty)
+        #expect(misread.isEmpty)
+    }
 }
 
 /// Runs of `\uXXXX` escapes are read two at a time where they stand for non-ASCII code points
