@@ -158,6 +158,55 @@ __attribute__((target("avx2,popcnt,bmi"))) static ptrdiff_t scan_avx2(
     return i;
 }
 
+/// Lanes (as bits) of `v` equal to `c`.
+__attribute__((target("avx2"))) static inline uint32_t lanesEqual(__m256i v, char c) {
+    return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(c)));
+}
+
+/// Lanes of `v` from `low` to `high` (unsigned bytes).
+__attribute__((target("avx2"))) static inline uint32_t lanesIn(__m256i v, uint8_t low, uint8_t high) {
+    __m256i shifted = _mm256_sub_epi8(v, _mm256_set1_epi8((char)low));
+    __m256i limit = _mm256_set1_epi8((char)(high - low));
+    return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(shifted, limit), shifted));
+}
+
+__attribute__((target("avx2,popcnt,bmi"))) static ptrdiff_t escaped_avx2(
+    const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *escapes, int *nonASCII) {
+    ptrdiff_t i = start;
+    ptrdiff_t counted = 0;
+    uint32_t wide = 0;
+    while (i + 32 <= end) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(base + i));
+        __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+        uint32_t backslash = lanesEqual(v, '\\');
+        // A quote, a control byte or a byte of 0x80 and above ends the stretch read here.
+        uint32_t stops = lanesEqual(v, '"') | lanesIn(v, 0x00, 0x1F) | (uint32_t)_mm256_movemask_epi8(v);
+        uint32_t u = lanesEqual(v, 'u');
+        uint32_t digit = lanesIn(v, '0', '9');
+        uint32_t hex = digit | lanesIn(folded, 'a', 'f');
+        // Bit p of `m >> k` is lane p + k of `m`.
+        uint32_t escape = backslash & (u >> 1) & (hex >> 2) & (hex >> 3) & (hex >> 4) & (hex >> 5);
+        // D800 to DFFF: surrogates, read by the caller (a pair is one character).
+        uint32_t surrogate = (lanesEqual(folded, 'd') >> 2) & ((lanesIn(v, '8', '9') | lanesIn(folded, 'a', 'f')) >> 3);
+        escape &= ~surrogate;
+        // Any other backslash (another escape, one cut by the block's end) stops here too.
+        uint32_t end32 = stops | (backslash & ~escape);
+        uint32_t limit = end32 ? (uint32_t)__builtin_ctz(end32) : 32;
+        // Escapes that begin before the limit end before it too: their bytes are `u` and hex digits.
+        uint32_t taken = escape & (limit >= 32 ? 0xFFFFFFFFu : ((1u << limit) - 1));
+        counted += __builtin_popcount(taken);
+        // An escape below U+0080: backslash, u, 0, 0, then 0 to 7.
+        uint32_t zero = lanesEqual(v, '0');
+        uint32_t ascii = (zero >> 2) & (zero >> 3) & (lanesIn(v, '0', '7') >> 4);
+        wide |= taken & ~ascii;
+        i += limit;
+        if (limit < 32) break;
+    }
+    *escapes += counted;
+    if (wide) *nonASCII = 1;
+    return i;
+}
+
 __attribute__((target("avx2,bmi"))) static ptrdiff_t skip_avx2(const uint8_t *base, ptrdiff_t i, ptrdiff_t end) {
     const __m256i quote = _mm256_set1_epi8('"');
     const __m256i backslash = _mm256_set1_epi8('\\');
@@ -350,6 +399,12 @@ ptrdiff_t conform_unescape_string(const uint8_t *base, ptrdiff_t start, ptrdiff_
     return unescape_avx2(base, start, end, out);
 }
 
+ptrdiff_t conform_scan_escaped(
+    const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *escapes, int *nonASCII) {
+    if (!conform_scan_string_available()) return start;
+    return escaped_avx2(base, start, end, escapes, nonASCII);
+}
+
 ptrdiff_t conform_skip_string(const uint8_t *base, ptrdiff_t start, ptrdiff_t end) {
     if (!conform_scan_string_available()) return -1;
     return skip_avx2(base, start, end);
@@ -365,6 +420,15 @@ ptrdiff_t conform_unescape_string(const uint8_t *base, ptrdiff_t start, ptrdiff_
     (void)end;
     (void)out;
     return -2;
+}
+
+ptrdiff_t conform_scan_escaped(
+    const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *escapes, int *nonASCII) {
+    (void)base;
+    (void)end;
+    (void)escapes;
+    (void)nonASCII;
+    return start;
 }
 
 ptrdiff_t conform_skip_string(const uint8_t *base, ptrdiff_t start, ptrdiff_t end) {

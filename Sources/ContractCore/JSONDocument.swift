@@ -987,6 +987,23 @@ private struct TapeBuilder {
                     i &+= 1
                 }
             } else if c == 0x5C {
+                // Escaped text is read 32 bytes at a time where the processor can (AVX2): `\uXXXX`
+                // escapes and the plain ASCII between them; it stops at anything else, which the
+                // loops here and above read.
+                if scansWide {
+                    var escapes = 0
+                    var wide: Int32 = 0
+                    let next = conform_scan_escaped(p, i, end, &escapes, &wide)
+                    if escapes > 0 {
+                        extra &+= 5 &* escapes
+                        flags |= JSONToken.hasEscapes
+                        if wide != 0 { flags &= ~JSONToken.isASCII }
+                    }
+                    if next > i {
+                        i = next
+                        continue
+                    }
+                }
                 // So do runs of escapes (escaped non-ASCII text), across single spaces.
                 while true {
                     if input.isEscapedPair(at: i) {
@@ -1278,7 +1295,7 @@ private struct ByteInput {
         base[i &- 1] >= 0xC0 ? i &- 1 : (base[i &- 2] >= 0xE0 ? i &- 2 : i &- 3)
     }
 
-    /// Whether the 16 bytes at `i` begin with two `\\uXXXX` escapes that stand for one character
+    /// Whether the 16 bytes at `i` begin with two `\uXXXX` escapes that stand for one character
     /// each, the second non-ASCII: escaped non-ASCII text, checked twelve bytes at a time. Whatever
     /// the first is, it is one character (a surrogate there is alone, so U+FFFD: the second is none)
     /// and the string is not ASCII. The second must be U+0100 or above and not DXXX (it could begin a
