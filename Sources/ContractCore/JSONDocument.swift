@@ -191,14 +191,15 @@ public struct JSONDocument: Sendable {
     }
 
     /// Reads a JSON text from bytes that `owner` keeps alive and unchanged (a stretch of a file read in
-    /// chunks): the document reads them where they are, without a copy, and keeps `owner` alive.
+    /// chunks, or mapped): the document reads them where they are, without a copy, and keeps `owner`
+    /// alive. With `threshold`, long strings are skimmed as ``init(bytes:limits:deferringStringsFrom:)``
+    /// describes.
     /// - Throws: ``JSONSyntaxError`` for the first violation of RFC 8259 or of `limits`.
     public init(
-        borrowing buffer: UnsafeBufferPointer<UInt8>, owner: any AnyObject & Sendable, limits: JSONLimits = .default
-    )
-        throws(JSONSyntaxError)
-    {
-        try self.init(text: JSONBytes(borrowing: buffer, owner: owner), limits: limits, deferringStringsFrom: Int.max)
+        borrowing buffer: UnsafeBufferPointer<UInt8>, owner: any AnyObject & Sendable, limits: JSONLimits = .default,
+        deferringStringsFrom threshold: Int = Int.max
+    ) throws(JSONSyntaxError) {
+        try self.init(text: JSONBytes(borrowing: buffer, owner: owner), limits: limits, deferringStringsFrom: threshold)
     }
 
     private init(text bytes: JSONBytes, limits: JSONLimits, deferringStringsFrom threshold: Int)

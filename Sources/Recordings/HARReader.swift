@@ -31,13 +31,14 @@ struct HARReader {
     /// Decodes entry `number` (0-based) at `range` of `file` (pure: runs on any thread).
     func decode(entry number: Int, range: Range<Int>, in file: SharedFile) -> RecordingEvent {
         let source = "\(path)#\(number + 1)"
-        let bytes = Array(UnsafeBufferPointer(rebasing: file.bytes[range]))
+        // Parsed where it lies in the mapping: the documents keep the file, and die with this call.
+        let bytes = UnsafeBufferPointer(rebasing: file.bytes[range])
         let jsonLimits = JSONLimits(maxDepth: limits.maxDepth)
         // Long strings (the body in content.text) are skimmed, then checked as they are decoded, so
         // the body is read once before it is parsed, not twice. Anything wrong, and the entry is read
         // again strictly, for the exact error.
         if let skimmed = try? JSONDocument(
-            bytes: bytes, limits: jsonLimits, deferringStringsFrom: Self.deferredStringBytes),
+            borrowing: bytes, owner: file, limits: jsonLimits, deferringStringsFrom: Self.deferredStringBytes),
             let event = entry(
                 skimmed, source: source, start: file.location(range.lowerBound), offset: range.lowerBound,
                 locate: file.location)
@@ -46,7 +47,7 @@ struct HARReader {
         }
         let document: JSONDocument
         do {
-            document = try JSONDocument(bytes: bytes, limits: jsonLimits)
+            document = try JSONDocument(borrowing: bytes, owner: file, limits: jsonLimits)
         } catch {
             return .problem(
                 Finding(
