@@ -45,10 +45,9 @@ public struct JSONBytes: @unchecked Sendable {
         return withUnsafeBufferPointer { $0[index] }
     }
 
-    /// The bytes of `range` (a copy when they are borrowed).
+    /// A copy of the bytes of `range`, indexed from 0.
     public subscript(range: Range<Int>) -> ArraySlice<UInt8> {
         precondition(range.lowerBound >= 0 && range.upperBound <= count, "range out of bounds")
-        if owner == nil { return storage[range] }
         return withUnsafeBufferPointer { ArraySlice(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 

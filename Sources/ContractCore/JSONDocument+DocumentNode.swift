@@ -30,7 +30,9 @@ extension JSONDocument {
         case .false: return DocumentNode(.bool(false), at: location)
         case .string: return DocumentNode(.string(string(at: index)), at: location)
         case .number:
-            if let number = JSONNumber(utf8: rawUTF8(at: index)) { return DocumentNode(.number(number), at: location) }
+            if let number = withRawUTF8(at: index, { JSONNumber(utf8: $0) }) {
+                return DocumentNode(.number(number), at: location)
+            }
             return DocumentNode(.string(numberText(at: index)), at: location)
         case .array:
             return DocumentNode(

@@ -241,17 +241,28 @@ public struct JSONDocument: Sendable {
 
     /// The raw bytes of the token at `index`: between the quotes for a string, the text of a number
     /// or literal, from bracket to bracket for a container; empty for an invalid index.
+    /// A copy when the document borrows its bytes; the slice's indices start at 0 either way (use
+    /// ``withRawUTF8(at:_:)`` to read them without a copy).
     public func rawUTF8(at index: Int) -> ArraySlice<UInt8> {
         guard let token = token(at: index) else { return [] }
         let start = Int(token.start)
         return bytes[start..<(start + Int(token.length))]
     }
 
+    /// Calls `body` with the raw bytes of the token at `index` (as ``rawUTF8(at:)`` gives them, empty
+    /// for an invalid index), where they lie.
+    public func withRawUTF8<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard let token = token(at: index) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return bytes.withUnsafeBufferPointer { buffer in
+            body(UnsafeBufferPointer(rebasing: buffer[TextOps.rawRange(buffer, token)]))
+        }
+    }
+
     /// The exact text of the number token at `index`, e.g. `12345678901234567890` or `1e400`.
     ///
     /// For other tokens: their raw text (see ``rawUTF8(at:)``).
     public func numberText(at index: Int) -> String {
-        String(decoding: rawUTF8(at: index), as: UTF8.self)
+        withRawUTF8(at: index) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Whether the string token at `index`, decoded, equals the UTF-8 bytes `utf8`.

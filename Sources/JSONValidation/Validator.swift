@@ -1122,7 +1122,7 @@ struct Evaluation {
     }
 
     func number(_ value: Int) -> JSONNumber? {
-        JSONNumber(utf8: document.rawUTF8(at: value))
+        document.withRawUTF8(at: value) { JSONNumber(utf8: $0) }
     }
 
     /// The member named `name` of an object, as a tape index.

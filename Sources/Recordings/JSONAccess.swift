@@ -19,13 +19,16 @@ extension JSONDocument {
             // Short integers (a status) without building a JSONNumber.
             let token = tape[index]
             if token.flags & JSONToken.isIntegerText != 0, token.length <= 18 {
-                var value = 0
-                for digit in rawUTF8(at: index) where digit != UInt8(ascii: "-") {
-                    value = value * 10 + Int(digit &- UInt8(ascii: "0"))
+                let value = withRawUTF8(at: index) { digits in
+                    var value = 0
+                    for digit in digits where digit != UInt8(ascii: "-") {
+                        value = value * 10 + Int(digit &- UInt8(ascii: "0"))
+                    }
+                    return value
                 }
                 return token.flags & JSONToken.isNegative != 0 ? -value : value
             }
-            return JSONNumber(utf8: rawUTF8(at: index))?.int64Value.map(Int.init)
+            return withRawUTF8(at: index) { JSONNumber(utf8: $0) }?.int64Value.map(Int.init)
         case .string: return Int(string(at: index))
         default: return nil
         }
@@ -35,10 +38,12 @@ extension JSONDocument {
         guard let index, tape[index].kind == .number else { return nil }
         // A JSON number's text is one Double(_:) reads, correctly rounded as JSONNumber.doubleValue
         // rounds it; short texts (an elapsed time) skip building a JSONNumber.
-        if tape[index].length <= 24, let value = Double(String(decoding: rawUTF8(at: index), as: UTF8.self)) {
+        if tape[index].length <= 24,
+            let value = withRawUTF8(at: index, { Double(String(decoding: $0, as: UTF8.self)) })
+        {
             return value
         }
-        return JSONNumber(utf8: rawUTF8(at: index))?.doubleValue
+        return withRawUTF8(at: index) { JSONNumber(utf8: $0) }?.doubleValue
     }
 
     /// Headers written as `{"Name": "value"}`, `{"Name": ["v1", "v2"]}` or `[{"name": …, "value": …}]`.

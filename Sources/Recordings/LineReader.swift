@@ -84,9 +84,10 @@ private final class ChunkPool: @unchecked Sendable {
 }
 
 /// Finds the lines of a cassette read sequentially in chunks of about ``chunkBytes``. Lines are
-/// handed out as ranges of their chunk, not copies: each is copied once, by the thread that decodes
-/// it. A line the chunk cuts is carried to the start of the next one, which grows to hold a line
-/// up to the limit; longer lines are counted and skipped without being held.
+/// handed out as ranges of their chunk, not copies: each is parsed where it lies, by the thread that
+/// decodes it. A line the chunk cuts is carried to the start of the next one, which grows to hold a
+/// line up to the limit; once a line is past the limit, the rest of it is counted and skipped
+/// without being held.
 final class LineReader {
     private let file: SequentialFile
     private var chunk: LineChunk?
@@ -143,8 +144,9 @@ final class LineReader {
                 lineNumber += 1
                 return .tooLong(length: try skipLine(counted: pending))
             }
-            // The line the chunk cut goes to the start of the next one, with room for as much again.
-            let next = LineChunk(capacity: max(chunkBytes, pending * 2), pool: pool)
+            // The line the chunk cut goes to the start of the next one, with room for as much again,
+            // but no more than a line of the limit and its line feed need.
+            let next = LineChunk(capacity: max(chunkBytes, min(pending * 2, maxLineBytes) + 1), pool: pool)
             try next.fill(carrying: start..<(start + pending), of: chunk, from: file)
             atEnd = next.count < next.capacity
             chunk = next

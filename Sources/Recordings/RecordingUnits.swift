@@ -35,6 +35,8 @@ public struct RecordingUnit: Sendable {
 public final class RecordingUnits {
     private enum Source {
         case cassette(CassetteReader, LineReader)
+        /// The file could not be read on; the lines read before were handed out first.
+        case failed(RecordingError)
         /// `next`: the number of the next entry; `inFlight`: where the last batch handed out starts;
         /// `released`: where the pages given back so far end.
         case har(HARReader, SharedFile, EntryScanner, next: Int, inFlight: Int, released: Int)
@@ -97,9 +99,15 @@ public final class RecordingUnits {
                     }
                 }
             } catch {
-                throw .unreadable(error)
+                // The lines already read are checked; the error comes with the next batch.
+                guard !batch.isEmpty else { throw .unreadable(error) }
+                source = .failed(.unreadable(error))
+                return batch
             }
             if !batch.isEmpty { source = .cassette(reader, lines) }
+        case .failed(let error):
+            source = nil
+            throw error
         case .har(let reader, let file, var scanner, let next, let inFlight, let released):
             // The batch before the last one has been decoded: its pages can go.
             file.release(released..<inFlight)

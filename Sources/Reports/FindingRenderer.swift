@@ -79,7 +79,6 @@ public enum FindingRenderer {
         return "{\"summary\": {\(fields.joined(separator: ", "))}}"
     }
 
-    private static func optional(_ text: String?) -> String { text.map(JSONText.quote) ?? "null" }
 }
 
 /// A plain-text table with left-aligned columns.

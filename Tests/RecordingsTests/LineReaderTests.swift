@@ -33,21 +33,28 @@ import Testing
         return lines
     }
 
-    private func read(_ path: String, limit: Int, chunkBytes: Int) throws -> [String] {
+    /// The lines read, decoded only once every line has been handed out (a chunk written again while
+    /// one of its lines is held would show), and the largest chunk used.
+    private func read(_ path: String, limit: Int, chunkBytes: Int) throws -> (lines: [String], largest: Int) {
         let reader = try LineReader(path: path, maxLineBytes: limit, chunkBytes: chunkBytes)
-        var lines: [String] = []
+        var held: [LineReader.Line] = []
         var number = 0
         while let line = try reader.next() {
             number += 1
             #expect(reader.lineNumber == number)
-            switch line {
-            case .text(let chunk, let range):
-                lines.append(String(decoding: UnsafeBufferPointer(rebasing: chunk.bytes[range]), as: UTF8.self))
-            case .tooLong(let length): lines.append("too long: \(length)")
-            }
+            held.append(line)
         }
         #expect(try reader.next() == nil)
-        return lines
+        var largest = 0
+        let lines = held.map { line in
+            switch line {
+            case .text(let chunk, let range):
+                largest = max(largest, chunk.capacity)
+                return String(decoding: UnsafeBufferPointer(rebasing: chunk.bytes[range]), as: UTF8.self)
+            case .tooLong(let length): return "too long: \(length)"
+            }
+        }
+        return (lines, largest)
     }
 
     @Test(arguments: [1, 2, 3, 5, 8, 13, 64, 1 << 20])
@@ -65,7 +72,7 @@ import Testing
             let path = try temporaryFile(text)
             defer { try? FileManager.default.removeItem(atPath: path) }
             for limit in [20, 1 << 20] {
-                #expect(try read(path, limit: limit, chunkBytes: chunkBytes) == expected(text, limit: limit))
+                #expect(try read(path, limit: limit, chunkBytes: chunkBytes).lines == expected(text, limit: limit))
             }
         }
     }
@@ -76,14 +83,18 @@ import Testing
                 .utf8)
         let path = try temporaryFile(text)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(
-            try read(path, limit: 1_000, chunkBytes: 256) == ["short", "too long: 100001", "after", "too long: 5000"])
-        #expect(try read(path, limit: 200_000, chunkBytes: 256) == expected(text, limit: 200_000))
+        let skipped = try read(path, limit: 1_000, chunkBytes: 256)
+        #expect(skipped.lines == ["short", "too long: 100001", "after", "too long: 5000"])
+        // A chunk grows to hold a line of the limit and its line feed, no more.
+        #expect(skipped.largest <= 1_001)
+        let kept = try read(path, limit: 200_000, chunkBytes: 256)
+        #expect(kept.lines == expected(text, limit: 200_000))
+        #expect(kept.largest <= 200_001)
     }
 
     @Test func anEmptyFileHasNoLines() throws {
         let path = try temporaryFile([])
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(try read(path, limit: 10, chunkBytes: 4).isEmpty)
+        #expect(try read(path, limit: 10, chunkBytes: 4).lines.isEmpty)
     }
 }
