@@ -207,38 +207,42 @@ __attribute__((target("avx2,popcnt,bmi"))) static ptrdiff_t escaped_avx2(
     return i;
 }
 
+/// The bytes of a 64-byte block that a backslash escapes (those after a run of backslashes of odd
+/// length), given `backslashes`; `*carry` is 1 when the last block ended with such a run (its first
+/// byte is escaped), and is set for the next block. After Langdale and Lemire, "Parsing Gigabytes of
+/// JSON per Second" (2019): adding a run's first bit to the run carries to the byte after it, which
+/// lies at a position of the other parity than the start exactly when the run is odd.
+static inline uint64_t escapedBytes(uint64_t backslashes, uint64_t *carry) {
+    const uint64_t evenBits = 0x5555555555555555ULL;
+    uint64_t starts = backslashes & ~(backslashes << 1);
+    // A run that goes on from an odd run of the last block counts as starting at an odd position.
+    uint64_t evenStart = evenBits ^ *carry;
+    uint64_t fromEven = backslashes + (starts & evenStart);
+    uint64_t fromOdd;
+    uint64_t overflow = __builtin_add_overflow(backslashes, starts & ~evenStart, &fromOdd);
+    fromOdd |= *carry;
+    *carry = overflow;
+    return (fromEven & ~backslashes & ~evenBits) | (fromOdd & ~backslashes & evenBits);
+}
+
 __attribute__((target("avx2,bmi"))) static ptrdiff_t skip_avx2(const uint8_t *base, ptrdiff_t i, ptrdiff_t end) {
     const __m256i quote = _mm256_set1_epi8('"');
     const __m256i backslash = _mm256_set1_epi8('\\');
-    // Whether the first byte of the next block is escaped (this block ended with a backslash that escapes).
-    int escapedNext = 0;
-    while (i + 32 <= end) {
-        __m256i v = _mm256_loadu_si256((const __m256i *)(base + i));
-        uint32_t quotes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, quote));
-        uint32_t backslashes = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, backslash));
-        if (escapedNext) {
-            quotes &= ~1u;
-            backslashes &= ~1u;
-            escapedNext = 0;
-        }
-        // Each backslash escapes the byte after it, which then neither ends the string nor escapes.
-        uint32_t first = quotes ? (uint32_t)__builtin_ctz(quotes) : 32;
-        while (backslashes) {
-            uint32_t lane = (uint32_t)__builtin_ctz(backslashes);
-            if (lane > first) break;
-            if (lane == 31) {
-                escapedNext = 1;
-                break;
-            }
-            uint32_t escaped = 1u << (lane + 1);
-            quotes &= ~escaped;
-            backslashes &= ~(escaped | (1u << lane));
-            first = quotes ? (uint32_t)__builtin_ctz(quotes) : 32;
-        }
-        if (quotes) return i + __builtin_ctz(quotes);
-        i += 32;
+    // Whether the first byte of the next block is escaped.
+    uint64_t carry = 0;
+    // 64 bytes a step, without a branch per backslash: escaped text (a HAR body) has one every few bytes.
+    while (i + 64 <= end) {
+        __m256i v0 = _mm256_loadu_si256((const __m256i *)(base + i));
+        __m256i v1 = _mm256_loadu_si256((const __m256i *)(base + i + 32));
+        uint64_t quotes = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, quote))
+            | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, quote)) << 32;
+        uint64_t backslashes = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, backslash))
+            | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, backslash)) << 32;
+        quotes &= ~escapedBytes(backslashes, &carry);
+        if (quotes) return i + __builtin_ctzll(quotes);
+        i += 64;
     }
-    if (escapedNext) i += 1;
+    if (carry) i += 1;
     while (i < end) {
         if (base[i] == '"') return i;
         i += base[i] == '\\' ? 2 : 1;

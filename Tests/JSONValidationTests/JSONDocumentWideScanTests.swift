@@ -388,6 +388,47 @@ import Testing
 /// decoded (``JSONDocument/checkedDecodedBytes(at:)``) accept exactly what a strict read accepts, and
 /// decode to the same bytes; checked on generated strings of escapes, raw UTF-8 and broken pieces.
 @Suite struct JSONDocumentDeferredStringTests {
+    /// The closing quote found one byte at a time: a backslash escapes the byte after it.
+    private func referenceClosingQuote(_ bytes: [UInt8], from start: Int) -> Int {
+        var i = start
+        while i < bytes.count {
+            if bytes[i] == 0x22 { return i }
+            i += bytes[i] == 0x5C ? 2 : 1
+        }
+        return bytes.count
+    }
+
+    /// Skimmed strings and HAR entries are skipped 64 bytes at a time, escaped quotes found by carries
+    /// through runs of backslashes (also runs that cross blocks); checked against a byte-by-byte scan on
+    /// text dense in backslashes and quotes, from every start offset.
+    @Test func theClosingQuoteIsFoundAsByteByByte() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var failures: [String] = []
+        for _ in 0..<3_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<(1 + next(300)) {
+                switch next(8) {
+                case 0, 1: bytes += Array(repeating: 0x5C, count: 1 + next(next(4) == 0 ? 70 : 4))
+                case 2: bytes.append(0x22)
+                case 3: bytes.append(0xE4)
+                default: bytes.append(UInt8(ascii: "a") + UInt8(next(3)))
+                }
+            }
+            for start in 0..<min(bytes.count, 70) {
+                let found = bytes.withUnsafeBufferPointer { JSONDocument.closingQuote(in: $0, from: start) }
+                let expected = referenceClosingQuote(bytes, from: start)
+                if min(found, bytes.count) != expected {
+                    failures.append("\(bytes) from \(start): \(found), not \(expected)")
+                }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.prefix(3))")
+    }
+
     private static let pieces: [[UInt8]] = [
         Array("plain text ".utf8), Array("中文字符".utf8), Array("😀".utf8), Array("é".utf8), Array(#"\""#.utf8),
         Array(#"\\"#.utf8), Array(#"\/"#.utf8), Array(#"\b\f\n\r\t"#.utf8), Array(#"\u573a\u6765"#.utf8),
