@@ -435,6 +435,19 @@ __attribute__((target("avx2,popcnt,bmi"))) static ptrdiff_t unescape_avx2(
     return w;
 }
 
+__attribute__((target("avx2,popcnt"))) static ptrdiff_t characters_avx2(const uint8_t *base, ptrdiff_t start, ptrdiff_t end) {
+    // Continuation bytes (0x80 to 0xBF) are those below -64 as signed bytes.
+    const __m256i continuationLimit = _mm256_set1_epi8(-64);
+    ptrdiff_t count = 0;
+    ptrdiff_t i = start;
+    for (; i + 32 <= end; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(base + i));
+        count += 32 - __builtin_popcount((uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(continuationLimit, v)));
+    }
+    for (; i < end; i++) count += (base[i] & 0xC0) != 0x80;
+    return count;
+}
+
 int conform_scan_string_available(void) {
     // Decoding threads may ask at once: the answer is the same, written and read whole.
     static int available = -1;
@@ -468,6 +481,11 @@ ptrdiff_t conform_scan_escaped(
     return escaped_avx2(base, start, end, escapes, nonASCII);
 }
 
+ptrdiff_t conform_count_characters(const uint8_t *base, ptrdiff_t start, ptrdiff_t end) {
+    if (!conform_scan_string_available()) return -1;
+    return characters_avx2(base, start, end);
+}
+
 ptrdiff_t conform_skip_string(const uint8_t *base, ptrdiff_t start, ptrdiff_t end) {
     if (!conform_scan_string_available()) return -1;
     return skip_avx2(base, start, end);
@@ -492,6 +510,13 @@ ptrdiff_t conform_scan_escaped(
     (void)escapes;
     (void)nonASCII;
     return start;
+}
+
+ptrdiff_t conform_count_characters(const uint8_t *base, ptrdiff_t start, ptrdiff_t end) {
+    (void)base;
+    (void)start;
+    (void)end;
+    return -1;
 }
 
 ptrdiff_t conform_skip_string(const uint8_t *base, ptrdiff_t start, ptrdiff_t end) {

@@ -36,6 +36,10 @@ ptrdiff_t conform_scan_escaped(
 /// processor lacks AVX2 or `start` is below 3 (the caller then decodes it itself).
 ptrdiff_t conform_unescape_string(const uint8_t *base, ptrdiff_t start, ptrdiff_t end, uint8_t *out);
 
+/// The bytes of `base[start..<end]` that begin a character (all but continuation bytes, 0x80 to
+/// 0xBF), 32 at a time; -1 when the processor lacks AVX2 (the caller then counts them itself).
+ptrdiff_t conform_count_characters(const uint8_t *base, ptrdiff_t start, ptrdiff_t end);
+
 /// Finds the closing quote of a JSON string whose first byte is at `start`, without checking the
 /// string: the byte after each backslash is skipped. Returns its offset, or `end` or beyond when the
 /// text ends first; -1 when the processor lacks AVX2 (the caller then skims it itself).
