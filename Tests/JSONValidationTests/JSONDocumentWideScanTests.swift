@@ -325,15 +325,20 @@ import Testing
             var segments: [[UInt32]] = [[]]
             var fillers: [String] = []
             var text = ""
-            for _ in 0..<(1 + next(12)) {
+            // One round in four keeps to code points below U+0100, so that whether a long run stands for
+            // non-ASCII text rests on its U+0080...U+00FF escapes alone.
+            let lowOnly = next(4) == 0
+            for _ in 0..<(1 + next(24)) {
                 if !segments[segments.count - 1].isEmpty && next(3) == 0 {
-                    let filler = String(repeating: ["a", " ", "z", "."][next(4)], count: 1 + next(3))
+                    // Plain ASCII, or raw UTF-8 (which ends what the wide escape scan takes).
+                    let filler = String(
+                        repeating: ["a", " ", "z", ".", "é", "中"][next(lowOnly ? 4 : 6)], count: 1 + next(3))
                     fillers.append(filler)
                     text += filler
                     segments.append([])
                 }
                 let unit: UInt32
-                switch next(6) {
+                switch next(lowOnly ? 2 : 6) {
                 case 0: unit = UInt32(next(0x80))  // ASCII
                 case 1: unit = UInt32(0x80 + next(0x80))  // U+0080...U+00FF
                 case 2: unit = UInt32(0xD800 + next(0x800))  // surrogates, paired or not
