@@ -75,19 +75,27 @@ extension HTTPHeader {
         var b = b
         let ascii: Bool? = a.withUTF8 { x in
             b.withUTF8 { y in
-                var nonASCII: UInt8 = 0
-                for byte in x { nonASCII |= byte }
-                for byte in y { nonASCII |= byte }
-                guard nonASCII < 0x80 else { return nil }
-                guard x.count == y.count else { return false }
-                for k in 0..<x.count where x[k] != y[k] {
-                    // Equal letters differ only in bit 0x20.
-                    let l = x[k] | 0x20
-                    guard l == y[k] | 0x20, l &- 0x61 < 26 else { return false }
-                }
-                return true
+                guard isASCII(x), isASCII(y) else { return nil }
+                return asciiNamesEqual(x, y)
             }
         }
         return ascii ?? (a.lowercased() == b.lowercased())
+    }
+
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var all: UInt8 = 0
+        for byte in bytes { all |= byte }
+        return all < 0x80
+    }
+
+    /// Whether two ASCII names are equal but for the case of their letters.
+    static func asciiNamesEqual(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard x.count == y.count else { return false }
+        for k in 0..<x.count where x[k] != y[k] {
+            // Equal letters differ only in bit 0x20.
+            let l = x[k] | 0x20
+            guard l == y[k] | 0x20, l &- 0x61 < 26 else { return false }
+        }
+        return true
     }
 }

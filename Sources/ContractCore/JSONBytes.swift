@@ -25,9 +25,6 @@ public struct JSONBytes: @unchecked Sendable {
         count = buffer.count
     }
 
-    /// Whether there are no bytes.
-    public var isEmpty: Bool { count == 0 }
-
     /// Calls `body` with the bytes.
     @inlinable @inline(__always)
     public func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R
@@ -39,21 +36,11 @@ public struct JSONBytes: @unchecked Sendable {
         return try body(UnsafeBufferPointer(start: start, count: count))
     }
 
-    /// The byte at `index`.
-    public subscript(index: Int) -> UInt8 {
-        precondition(index >= 0 && index < count, "index out of range")
-        return withUnsafeBufferPointer { $0[index] }
-    }
-
-    /// A copy of the bytes of `range`, indexed from 0.
+    /// A copy of the bytes of `range`, indexed from 0; a range reaching past the bytes is cut at
+    /// their ends.
     public subscript(range: Range<Int>) -> ArraySlice<UInt8> {
-        precondition(range.lowerBound >= 0 && range.upperBound <= count, "range out of bounds")
-        return withUnsafeBufferPointer { ArraySlice(UnsafeBufferPointer(rebasing: $0[range])) }
-    }
-
-    /// The bytes as an array (a copy when they are borrowed).
-    public var array: [UInt8] {
-        if owner == nil { return storage }
-        return withUnsafeBufferPointer { Array($0) }
+        let start = min(max(range.lowerBound, 0), count)
+        let end = min(max(range.upperBound, start), count)
+        return withUnsafeBufferPointer { ArraySlice(UnsafeBufferPointer(rebasing: $0[start..<end])) }
     }
 }

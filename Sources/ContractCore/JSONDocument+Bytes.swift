@@ -9,7 +9,9 @@ extension JSONDocument {
         let token = tape[index]
         let start = Int(token.start)
         let end = start + Int(token.length)
-        guard token.kind == .string, token.flags & JSONToken.hasEscapes != 0 else { return Array(bytes[start..<end]) }
+        guard token.kind == .string, token.flags & JSONToken.hasEscapes != 0 else {
+            return withRawUTF8(at: index) { Array($0) }
+        }
         return bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return [] }
             return [UInt8](unsafeUninitializedCapacity: end - start) { out, count in

@@ -472,7 +472,7 @@ private struct Frame {
 extension JSONDocument {
     /// The offset of the closing quote of the string whose first byte is at `start` in `bytes`, the byte
     /// after each backslash skipped and nothing checked; an offset at or past the end when the text ends
-    /// first. 32 bytes at a time with AVX2, else 16: HAR entries hold bodies as long strings.
+    /// first. 64 bytes at a time with AVX2, else 16: HAR entries hold bodies as long strings.
     public static func closingQuote(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         let count = bytes.count
         guard let base = bytes.baseAddress else { return count }

@@ -88,11 +88,8 @@ public struct Redactor: Sendable {
         // and letter case, without building a lowercase copy.
         var bytes = name
         let ascii: Bool? = bytes.withUTF8 { x in
-            guard x.allSatisfy({ $0 < 0x80 }) else { return nil }
-            return sensitiveHeaderBytes.contains { candidate in
-                candidate.count == x.count
-                    && zip(candidate, x).allSatisfy { $0 == $1 || ($1 &- 0x41 < 26 && $0 == $1 | 0x20) }
-            }
+            guard HTTPHeader.isASCII(x) else { return nil }
+            return sensitiveHeaderBytes.contains { $0.withUnsafeBufferPointer { HTTPHeader.asciiNamesEqual($0, x) } }
         }
         return ascii ?? sensitiveHeaders.contains(name.lowercased())
     }

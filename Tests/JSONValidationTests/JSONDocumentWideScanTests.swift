@@ -206,11 +206,7 @@ import Testing
     ]
 
     @Test func agreesWithTheByteByByteRulesOnGeneratedText() throws {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var next = SeededRandom(0x9E37_79B9_7F4A_7C15)
         var checked = 0
         var failures: [String] = []
         for round in 0..<6000 {
@@ -313,11 +309,7 @@ import Testing
     }
 
     @Test func agreesWithTheReferenceOnGeneratedRuns() throws {
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var next = SeededRandom(0x2545_F491_4F6C_DD1D)
         var failures: [String] = []
         for round in 0..<4000 {
             // Escapes, now and then with plain ASCII between them (so that an escape may start at any
@@ -407,11 +399,7 @@ import Testing
     /// through runs of backslashes (also runs that cross blocks); checked against a byte-by-byte scan on
     /// text dense in backslashes and quotes, from every start offset.
     @Test func theClosingQuoteIsFoundAsByteByByte() {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var next = SeededRandom(0x9E37_79B9_7F4A_7C15)
         var failures: [String] = []
         for _ in 0..<3_000 {
             var bytes: [UInt8] = []
@@ -448,11 +436,7 @@ import Testing
     ]
 
     @Test func acceptExactlyWhatAStrictReadAcceptsAndDecodeAlike() throws {
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var next = SeededRandom(0x2545_F491_4F6C_DD1D)
         var failures: [String] = []
         var accepted = 0
         for round in 0..<5000 {
@@ -532,11 +516,7 @@ import Testing
 @Suite struct LineTablePositionTests {
     @Test func placesOffsetsOfLongAndShortLinesAsAByteByByteCount() {
         let pieces = ["abc ", "中文", "é", "😀", "\n", String(repeating: "x", count: 40_000), "\n\n"]
-        var state: UInt64 = 0x0BAD_5EED_1234_5678
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var next = SeededRandom(0x0BAD_5EED_1234_5678)
         for round in 0..<6 {
             // Some rounds have no line feed at all: one line of about a megabyte.
             var text = ""
@@ -604,11 +584,7 @@ import Testing
     @Test func batchPositionsAgreeWithAByteByByteCount() throws {
         let values = [#""abc""#, #""中文字符 and more text""#, #""é""#, #""😀😀""#, "12345", #""plain ascii words""#]
         let spaces = ["\n", "\r\n", "\r", "  ", "", "\t"]
-        var state: UInt64 = 0x1234_5678_9ABC_DEF1
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var next = SeededRandom(0x1234_5678_9ABC_DEF1)
         for _ in 0..<300 {
             let elements = (0..<(1 + next(30))).map { _ in values[next(values.count)] + spaces[next(spaces.count)] }
             let bytes = Array(("[" + elements.joined(separator: ",") + "]").utf8)
@@ -633,5 +609,18 @@ import Testing
             #expect(batch == offsets.map { expected[$0] })
             #expect(single == offsets.map { expected[$0] })
         }
+    }
+}
+
+/// The generated-input tests' numbers: a 64-bit linear congruential generator, so that every run reads
+/// the same inputs. `next(bound)` is a number in `0..<bound`.
+struct SeededRandom {
+    private var state: UInt64
+
+    init(_ seed: UInt64) { state = seed }
+
+    mutating func callAsFunction(_ bound: Int) -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((state >> 33) % UInt64(bound))
     }
 }
