@@ -91,11 +91,40 @@ public struct ResponseChecker: Sendable {
                 actualLimit: options.actualLimit))
     }
 
+    /// What checking the responses of one operation needs, worked out once: the operation, and the
+    /// compiled schema of each of its media types. An exchange checker keeps one per operation, so
+    /// that checking a response copies nothing and looks nothing up by name.
+    public final class Plan: Sendable {
+        /// The operation whose responses are checked.
+        public let operation: APIOperation
+        /// Per response (in ``APIOperation/responses`` order), per media type: the compiled schema of a
+        /// JSON media type (or of a `type/*` one), `nil` when the body is not checked against a schema.
+        let schemas: [[Int?]]
+
+        init(operation: APIOperation, compiled: CompiledSpec) {
+            self.operation = operation
+            schemas = operation.responses.map { response in
+                response.content.map { media in
+                    guard media.isJSON || media.name.hasSuffix("/*"), let address = media.schema else { return nil }
+                    return compiled.schema(at: address)
+                }
+            }
+        }
+    }
+
+    /// The plan for checking responses of `operation`.
+    public func plan(for operation: APIOperation) -> Plan { Plan(operation: operation, compiled: compiled) }
+
     /// Checks a response body. `contentType` is the response's `Content-Type` (`nil`: assume JSON).
     public func check(
         body: [UInt8], status: Int, contentType: String?, operation: APIOperation, source: BodySource
     ) -> [Finding] {
-        check(.raw(body), status: status, contentType: contentType, operation: operation, source: source)
+        check(.raw(body), status: status, contentType: contentType, plan: plan(for: operation), source: source)
+    }
+
+    /// ``check(body:status:contentType:operation:source:)`` with a plan made before.
+    public func check(body: [UInt8], status: Int, contentType: String?, plan: Plan, source: BodySource) -> [Finding] {
+        check(.raw(body), status: status, contentType: contentType, plan: plan, source: source)
     }
 
     /// Checks a body that is already parsed: the value at tape index `index` of `document`
@@ -104,14 +133,28 @@ public struct ResponseChecker: Sendable {
         document: JSONDocument, index: Int, status: Int, contentType: String?, operation: APIOperation,
         source: BodySource
     ) -> [Finding] {
-        check(.parsed(document, index), status: status, contentType: contentType, operation: operation, source: source)
+        check(
+            .parsed(document, index), status: status, contentType: contentType, plan: plan(for: operation),
+            source: source)
+    }
+
+    /// ``check(document:index:status:contentType:operation:source:)`` with a plan made before.
+    public func check(
+        document: JSONDocument, index: Int, status: Int, contentType: String?, plan: Plan, source: BodySource
+    ) -> [Finding] {
+        check(.parsed(document, index), status: status, contentType: contentType, plan: plan, source: source)
     }
 
     /// Checks status and media type only: the recording holds no body (HAR exports often leave it out).
     public func checkWithoutBody(
         status: Int, contentType: String?, operation: APIOperation, source: BodySource
     ) -> [Finding] {
-        check(.notRecorded, status: status, contentType: contentType, operation: operation, source: source)
+        check(.notRecorded, status: status, contentType: contentType, plan: plan(for: operation), source: source)
+    }
+
+    /// ``checkWithoutBody(status:contentType:operation:source:)`` with a plan made before.
+    public func checkWithoutBody(status: Int, contentType: String?, plan: Plan, source: BodySource) -> [Finding] {
+        check(.notRecorded, status: status, contentType: contentType, plan: plan, source: source)
     }
 
     private enum Body {
@@ -120,33 +163,34 @@ public struct ResponseChecker: Sendable {
         case notRecorded
     }
 
-    private func check(
-        _ body: Body, status: Int, contentType: String?, operation: APIOperation, source: BodySource
-    ) -> [Finding] {
-        let name = operation.displayName
+    private func check(_ body: Body, status: Int, contentType: String?, plan: Plan, source: BodySource) -> [Finding] {
+        // The operation and its response are read in place, not copied: this runs for every exchange.
+        let name = plan.operation.displayName
         let bytes: JSONBytes =
             switch body {
             case .raw(let raw): JSONBytes(raw)
             case .parsed(let document, _): document.bytes
             case .notRecorded: JSONBytes([])
             }
-        let start = source.locate(0, bytes)
         func finding(
             _ check: CheckID, _ message: String, severity: Severity = .error, at location: SourceLocation? = nil,
             spec: SourceLocation? = nil, expected: String? = nil, actual: String? = nil, instance: String? = nil
         ) -> Finding {
+            // Where the body starts, for findings without a place of their own: found only when needed.
             Finding(
-                check: check, severity: severity, message: message, location: location ?? start, source: source.name,
-                operation: name, status: status, instance: instance, spec: spec, expected: expected, actual: actual)
+                check: check, severity: severity, message: message, location: location ?? source.locate(0, bytes),
+                source: source.name, operation: name, status: status, instance: instance, spec: spec,
+                expected: expected, actual: actual)
         }
-        guard let response = operation.response(for: status) else {
-            let documented = operation.responses.map(\.key.description).joined(separator: ", ")
+        guard let responseIndex = plan.operation.responseIndex(for: status) else {
+            let documented = plan.operation.responses.map(\.key.description).joined(separator: ", ")
             return [
                 finding(
                     .statusCode, "status \(status) is not documented for \(name) (documented: \(documented))",
-                    spec: operation.location, expected: documented, actual: String(status))
+                    spec: plan.operation.location, expected: documented, actual: String(status))
             ]
         }
+        func response() -> Response { plan.operation.responses[responseIndex] }
         let isEmpty: Bool =
             switch body {
             case .raw(let raw): raw.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
@@ -154,41 +198,40 @@ public struct ResponseChecker: Sendable {
             case .notRecorded: true
             }
         if case .notRecorded = body, contentType == nil { return [] }
-        if response.content.isEmpty {
+        if plan.operation.responses[responseIndex].content.isEmpty {
             if isEmpty { return [] }
             return [
                 finding(
-                    .contentType, "\(name) \(response.key) documents no body, but one was sent",
-                    spec: response.sourceLocation, expected: "no body", actual: contentType ?? "a body")
+                    .contentType, "\(name) \(response().key) documents no body, but one was sent",
+                    spec: response().sourceLocation, expected: "no body", actual: contentType ?? "a body")
             ]
         }
         if isEmpty && contentType == nil {
+            let documented = response().content.map(\.name).joined(separator: ", ")
             return [
                 finding(
                     .contentType,
-                    "the response has no body, but \(name) \(response.key) documents one (\(response.content.map(\.name).joined(separator: ", ")))",
-                    spec: response.sourceLocation, expected: response.content.map(\.name).joined(separator: ", "),
-                    actual: "no body")
+                    "the response has no body, but \(name) \(response().key) documents one (\(documented))",
+                    spec: response().sourceLocation, expected: documented, actual: "no body")
             ]
         }
         let mediaTypeName = contentType ?? "application/json"
-        guard let media = response.mediaType(for: mediaTypeName) else {
-            let documented = response.content.map(\.name).joined(separator: ", ")
+        guard let mediaIndex = plan.operation.responses[responseIndex].mediaTypeIndex(for: mediaTypeName) else {
+            let documented = response().content.map(\.name).joined(separator: ", ")
             return [
                 finding(
                     .contentType,
-                    "media type \(JSONText.quote(mediaTypeName)) is not documented for \(name) \(response.key) (documented: \(documented))",
-                    spec: response.sourceLocation, expected: documented, actual: mediaTypeName)
+                    "media type \(JSONText.quote(mediaTypeName)) is not documented for \(name) \(response().key) (documented: \(documented))",
+                    spec: response().sourceLocation, expected: documented, actual: mediaTypeName)
             ]
         }
         if case .notRecorded = body { return [] }
-        guard media.isJSON || media.name.hasSuffix("/*") else { return [] }
-        guard let address = media.schema, let schema = compiled.schema(at: address) else { return [] }
+        guard let schema = plan.schemas[responseIndex][mediaIndex] else { return [] }
         if isEmpty {
             return [
                 finding(
-                    .json, "the body is empty, but \(name) \(response.key) documents a JSON body",
-                    spec: response.sourceLocation, expected: "a JSON body", actual: "empty")
+                    .json, "the body is empty, but \(name) \(response().key) documents a JSON body",
+                    spec: response().sourceLocation, expected: "a JSON body", actual: "empty")
             ]
         }
         let document: JSONDocument
@@ -217,7 +260,8 @@ public struct ResponseChecker: Sendable {
         let inBody = document.duplicateKeys.filter { $0.offset >= bodyStart && $0.offset < bodyEnd }
         let duplicates = inBody.prefix(options.maxFindingsPerBody)
         let result = validator.validate(document, at: root, against: schema)
-        let places = source.locate(duplicates.map(\.offset) + result.violations.map(\.offset), in: bytes)
+        let offsets = duplicates.map(\.offset) + result.violations.map(\.offset)
+        let places = offsets.isEmpty ? [] : source.locate(offsets, in: bytes)
         var findings: [Finding] = zip(duplicates, places).map { duplicate, place in
             finding(
                 .json,

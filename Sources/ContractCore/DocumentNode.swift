@@ -163,10 +163,18 @@ public enum JSONText {
         // a second writes the result into a string of exactly that size.
         return string.withUTF8 { bytes in
             var grows = 0
-            var i = 0
+            var i = plainPrefix(bytes)
             while i < bytes.count {
                 grows &+= escapeGrowth(bytes, at: i)
                 i &+= 1
+            }
+            if grows == 0 {
+                return String(unsafeUninitializedCapacity: bytes.count &+ 2) { out in
+                    out[0] = 0x22
+                    if let base = bytes.baseAddress { (out.baseAddress! + 1).update(from: base, count: bytes.count) }
+                    out[bytes.count &+ 1] = 0x22
+                    return bytes.count &+ 2
+                }
             }
             return String(unsafeUninitializedCapacity: bytes.count &+ grows &+ 2) { out in
                 var n = 0
@@ -213,6 +221,28 @@ public enum JSONText {
                 return n &+ 1
             }
         }
+    }
+
+    /// The length of the leading run of bytes that are copied as they are and need no look at their
+    /// neighbours (printable ASCII but `"` and `\\`), rounded down to 8: found 8 bytes at a time.
+    @inline(__always)
+    private static func plainPrefix(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return 0 }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var i = 0
+        while i &+ 8 <= bytes.count {
+            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // A byte is flagged when its high bit is set, it is below 0x20, or it is `"`, `\\` or DEL.
+            let below = (word &- ones &* 0x20) & ~word
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let delete = word ^ (ones &* 0x7F)
+            let equal = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((delete &- ones) & ~delete)
+            if (word | below | equal) & highs != 0 { break }
+            i &+= 8
+        }
+        return i
     }
 
     /// How many bytes longer the character starting at `i` is once escaped by ``quote(_:)`` (0 when it

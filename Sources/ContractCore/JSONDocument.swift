@@ -231,6 +231,47 @@ public struct JSONDocument: Sendable {
         try self.init(bytes: Array(text.utf8), limits: limits)
     }
 
+    /// A document whose value is `string`, a JSON string: the document of `JSONText.quote(string)`.
+    /// A string that needs no escape (a request's path parameter, as a rule) is put on the tape
+    /// directly, without reading the text back.
+    /// - Throws: ``JSONSyntaxError`` only for a string past the size limit of a document.
+    public init(string: String) throws(JSONSyntaxError) {
+        var string = string
+        let direct: (bytes: [UInt8], token: JSONToken)? = string.withUTF8 { utf8 in
+            var characters = 0
+            var isASCII = true
+            for byte in utf8 {
+                if byte < 0x20 || byte == 0x22 || byte == 0x5C { return nil }
+                if byte >= 0x80 { isASCII = false }
+                if byte & 0xC0 != 0x80 { characters &+= 1 }
+            }
+            guard utf8.count < Int(UInt32.max) - 2 else { return nil }
+            let bytes = [UInt8](unsafeUninitializedCapacity: utf8.count + 2) { out, count in
+                out[0] = 0x22
+                if let base = utf8.baseAddress { (out.baseAddress! + 1).update(from: base, count: utf8.count) }
+                out[utf8.count + 1] = 0x22
+                count = utf8.count + 2
+            }
+            let token = JSONToken(
+                kind: .string, flags: isASCII ? JSONToken.isASCII : 0, start: 1, length: UInt32(utf8.count), next: 1,
+                count: UInt32(characters))
+            return (bytes, token)
+        }
+        guard let direct else {
+            // Escapes and all: read as any text (a quoted string is well-formed).
+            try self.init(text: JSONText.quote(string))
+            return
+        }
+        self.init(bytes: JSONBytes(direct.bytes), tape: [direct.token])
+    }
+
+    private init(bytes: JSONBytes, tape: [JSONToken]) {
+        self.bytes = bytes
+        self.tape = tape
+        duplicateKeys = []
+        duplicateKeyCount = 0
+    }
+
     /// The decoded value of the string token at `index` (escapes applied, lone surrogates as U+FFFD).
     ///
     /// For any other token: its raw text (see ``rawUTF8(at:)``); for an invalid index: `""`.

@@ -111,9 +111,14 @@ public struct APIOperation: Sendable {
 
     /// The response for `status`: exact code, then range (`2XX`), then `default`.
     public func response(for status: Int) -> Response? {
-        responses.first(where: { $0.key == .code(status) })
-            ?? responses.first(where: { $0.key == .range(status / 100) })
-            ?? responses.first(where: { $0.key == .default })
+        responseIndex(for: status).map { responses[$0] }
+    }
+
+    /// The position in ``responses`` of the response for `status` (see ``response(for:)``).
+    public func responseIndex(for status: Int) -> Int? {
+        responses.firstIndex(where: { $0.key == .code(status) })
+            ?? responses.firstIndex(where: { $0.key == .range(status / 100) })
+            ?? responses.firstIndex(where: { $0.key == .default })
     }
 }
 
@@ -191,20 +196,25 @@ public struct Response: Sendable {
     /// The media type for a `Content-Type` value: exact (parameters ignored), then a structured
     /// suffix (`application/problem+json` → `application/json`), then `type/*`, then `*/*`.
     public func mediaType(for contentType: String) -> MediaType? {
+        mediaTypeIndex(for: contentType).map { content[$0] }
+    }
+
+    /// The position in ``content`` of the media type for a `Content-Type` value (see ``mediaType(for:)``).
+    public func mediaTypeIndex(for contentType: String) -> Int? {
         // The common case, a header that is exactly a documented essence, without building a string.
-        if let exact = content.first(where: { $0.essence == contentType }) { return exact }
+        if let exact = content.firstIndex(where: { $0.essence == contentType }) { return exact }
         let wanted = MediaType.essence(of: contentType)
-        if let exact = content.first(where: { $0.essence == wanted }) { return exact }
+        if let exact = content.firstIndex(where: { $0.essence == wanted }) { return exact }
         let parts = wanted.split(separator: "/", maxSplits: 1)
-        guard parts.count == 2 else { return content.first(where: { $0.essence == "*/*" }) }
+        guard parts.count == 2 else { return content.firstIndex(where: { $0.essence == "*/*" }) }
         if let plus = parts[1].lastIndex(of: "+") {
             let suffixType = "\(parts[0])/\(parts[1][parts[1].index(after: plus)...])"
-            if let match = content.first(where: { $0.essence == suffixType }) { return match }
+            if let match = content.firstIndex(where: { $0.essence == suffixType }) { return match }
         }
-        if let wildcard = content.first(where: { $0.essence == "\(parts[0])/*" }) {
+        if let wildcard = content.firstIndex(where: { $0.essence == "\(parts[0])/*" }) {
             return wildcard
         }
-        return content.first(where: { $0.essence == "*/*" })
+        return content.firstIndex(where: { $0.essence == "*/*" })
     }
 }
 

@@ -61,6 +61,50 @@ import Testing
         }
     }
 
+    /// Plain ASCII is passed 8 bytes at a time: a character to escape (or a non-ASCII one) at any offset
+    /// after such a run is still seen.
+    @Test func aCharacterToEscapeIsSeenAfterAPlainRunOfAnyLength() throws {
+        let specials = ["\"", "\\", "\n", "\u{01}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}", "é", "\u{2028}", "😀", "~"]
+        for length in 0..<40 {
+            for special in specials {
+                for text in [
+                    String(repeating: "x", count: length) + special,
+                    String(repeating: "y", count: length) + special + String(repeating: "z", count: 9),
+                ] {
+                    let quoted = JSONText.quote(text)
+                    #expect(quoted == reference(text), "\(length) plain bytes, then \(Array(special.utf8))")
+                    #expect(try JSONDocument(text: quoted).string(at: 0) == text)
+                }
+            }
+        }
+    }
+
+    /// `JSONDocument(string:)` puts a string that needs no escape on the tape directly: the same value,
+    /// length and flags as reading its quoted text.
+    @Test func aStringDocumentIsTheDocumentOfTheQuotedText() throws {
+        var random = SeededRandom(7)
+        let pieces: [String] = [
+            "a", "0", "-", " ", "\"", "\\", "\n", "\u{01}", "\u{7F}", "\u{85}", "é", "中文", "\u{2028}", "😀", "/", "%",
+        ]
+        var texts = ["", "056cac4b-28da-460b-a54e-b8c4d42831a0", "café", "\u{7F}", "a\"b"]
+        for _ in 0..<2_000 { texts.append((0..<random(20)).map { _ in pieces[random(pieces.count)] }.joined()) }
+        for text in texts {
+            let direct = try JSONDocument(string: text)
+            let read = try JSONDocument(text: JSONText.quote(text))
+            #expect(direct.tape.count == 1 && direct.tape[0].kind == .string, "\(Array(text.utf8))")
+            #expect(direct.string(at: 0) == text, "\(Array(text.utf8))")
+            #expect(direct.tape[0].count == read.tape[0].count, "\(Array(text.utf8))")
+            #expect(direct.tape[0].count == UInt32(text.unicodeScalars.count), "\(Array(text.utf8))")
+            let asciiFlag = { (document: JSONDocument) in document.tape[0].flags & JSONToken.isASCII }
+            #expect(asciiFlag(direct) == asciiFlag(read), "\(Array(text.utf8))")
+            // Without characters quote escapes, the documents are the same bytes and tape.
+            if JSONText.quote(text).utf8.count == text.utf8.count + 2 {
+                let bytes = { (document: JSONDocument) in document.bytes.withUnsafeBufferPointer { Array($0) } }
+                #expect(direct.tape == read.tape && bytes(direct) == bytes(read), "\(Array(text.utf8))")
+            }
+        }
+    }
+
     @Test func plainTextIsOnlyQuoted() {
         #expect(JSONText.quote("") == "\"\"")
         #expect(JSONText.quote("GET /status/{kickoff_id}") == "\"GET /status/{kickoff_id}\"")
