@@ -1,6 +1,11 @@
 import ContractCore
 
 /// Small read helpers over a parsed JSON document.
+/// 10⁰ to 10¹⁵, each exactly a double.
+private let exactPowersOfTen: [Double] = [
+    1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+]
+
 extension JSONDocument {
     func member(_ name: String, of object: Int?) -> Int? {
         guard let object else { return nil }
@@ -36,14 +41,44 @@ extension JSONDocument {
 
     func doubleValue(_ index: Int?) -> Double? {
         guard let index, tape[index].kind == .number else { return nil }
+        // An elapsed time such as 208.6: its digits (15 at most) and its power of ten are both exact
+        // doubles, so their quotient is the correctly rounded value Double(_:) reads (Clinger's fast path).
+        if let value = withRawUTF8(at: index, { Self.shortDecimal($0) }) { return value }
         // A JSON number's text is one Double(_:) reads, correctly rounded as JSONNumber.doubleValue
-        // rounds it; short texts (an elapsed time) skip building a JSONNumber.
+        // rounds it; short texts skip building a JSONNumber.
         if tape[index].length <= 24,
             let value = withRawUTF8(at: index, { Double(String(decoding: $0, as: UTF8.self)) })
         {
             return value
         }
         return withRawUTF8(at: index) { JSONNumber(utf8: $0) }?.doubleValue
+    }
+
+    /// The value of `-?digits(.digits)?` with at most 15 digits, without an exponent; `nil` otherwise.
+    static func shortDecimal(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0
+        let negative = text.first == UInt8(ascii: "-")
+        if negative { i = 1 }
+        var digits = 0
+        var mantissa: Int64 = 0
+        var fraction = -1
+        while i < text.count {
+            let byte = text[i]
+            if byte == UInt8(ascii: "."), fraction < 0 {
+                fraction = 0
+            } else if byte &- UInt8(ascii: "0") < 10 {
+                digits &+= 1
+                guard digits <= 15 else { return nil }
+                mantissa = mantissa &* 10 &+ Int64(byte &- UInt8(ascii: "0"))
+                if fraction >= 0 { fraction &+= 1 }
+            } else {
+                return nil
+            }
+            i &+= 1
+        }
+        guard digits > 0 else { return nil }
+        let value = Double(mantissa) / exactPowersOfTen[max(fraction, 0)]
+        return negative ? -value : value
     }
 
     /// Headers written as `{"Name": "value"}`, `{"Name": ["v1", "v2"]}` or `[{"name": …, "value": …}]`.

@@ -39,13 +39,13 @@ struct ParallelCheck: Sendable {
 
     /// The results of a batch, in unit order.
     func run(_ batch: [RecordingUnit]) async -> [Result] {
-        if workers == 1 || batch.count < 2 { return batch.flatMap(process) }
+        if workers == 1 || batch.count < 2 { return batch.compactMap(process) }
         // Several chunks a core, so that one slow chunk does not leave the other cores idle.
         let chunk = max(1, batch.count / (workers * 4))
         return await withTaskGroup(of: (Int, [Result]).self) { group in
             for start in stride(from: 0, to: batch.count, by: chunk) {
                 let slice = Array(batch[start..<min(start + chunk, batch.count)])
-                group.addTask { (start, slice.flatMap(process)) }
+                group.addTask { (start, slice.compactMap(process)) }
             }
             var parts: [(Int, [Result])] = []
             for await part in group { parts.append(part) }
@@ -53,14 +53,15 @@ struct ParallelCheck: Sendable {
         }
     }
 
-    private func process(_ unit: RecordingUnit) -> [Result] {
-        guard let event = unit.decode() else { return [] }
+    /// The result of one unit; `nil` for a blank line or a unit of another shard.
+    private func process(_ unit: RecordingUnit) -> Result? {
+        guard let event = unit.decode() else { return nil }
         switch event {
         case .problem(let finding):
-            if let shard, !shard.contains(problem: finding) { return [] }
-            return [.problem(finding)]
+            if let shard, !shard.contains(problem: finding) { return nil }
+            return .problem(finding)
         case .exchange(var exchange):
-            if let shard, !shard.contains(exchange) { return [] }
+            if let shard, !shard.contains(exchange) { return nil }
             if let fixedOperation, let fixedStatus {
                 exchange.status = fixedStatus
                 exchange.method = fixedOperation.method
@@ -69,7 +70,7 @@ struct ParallelCheck: Sendable {
             // Reporting needs the headers, not the body: it is freed here, on this core, not
             // kept until the batch is reported.
             exchange.body = .none
-            return [.checked(exchange, outcome)]
+            return .checked(exchange, outcome)
         }
     }
 }

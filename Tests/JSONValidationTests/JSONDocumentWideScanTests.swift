@@ -581,12 +581,19 @@ import Testing
 /// Line and column of many offsets in one pass (eight bytes at a time between line ends) agree with
 /// a byte-by-byte count: lines end at LF, CR LF or a lone CR; columns count code points.
 @Suite struct JSONDocumentPositionTests {
-    @Test func batchPositionsAgreeWithAByteByByteCount() throws {
+    /// Short lines, and long ones (a recording's line: stretches of hundreds of bytes without a line end
+    /// are counted 32 bytes at a time).
+    @Test(arguments: [
+        (["\n", "\r\n", "\r", "  ", "", "\t"], 30),
+        (["", " ", "", "", "", "", "", "", "", "", "\r", "", "", "", "", "", "", "", "", "\n"], 200),
+    ])
+    func batchPositionsAgreeWithAByteByByteCount(spaces: [String], elementCount: Int) throws {
         let values = [#""abc""#, #""中文字符 and more text""#, #""é""#, #""😀😀""#, "12345", #""plain ascii words""#]
-        let spaces = ["\n", "\r\n", "\r", "  ", "", "\t"]
         var next = SeededRandom(0x1234_5678_9ABC_DEF1)
         for _ in 0..<300 {
-            let elements = (0..<(1 + next(30))).map { _ in values[next(values.count)] + spaces[next(spaces.count)] }
+            let elements = (0..<(1 + next(elementCount))).map { _ in
+                values[next(values.count)] + spaces[next(spaces.count)]
+            }
             let bytes = Array(("[" + elements.joined(separator: ",") + "]").utf8)
             let document = try JSONDocument(bytes: bytes)
             var expected: [String] = []
