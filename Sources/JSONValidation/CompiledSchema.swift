@@ -482,5 +482,5 @@ struct SchemaNode: Sendable {
     /// Whether this schema, or an in-place subschema, needs evaluated-property/item annotations.
     var needsAnnotations = false
     /// Whether this schema (not its subschemas) documents object properties.
-    var describesProperties: Bool { properties?.namedLocation != nil }
+    var describesProperties: Bool { sharedProperties?.rule.namedLocation != nil }
 }

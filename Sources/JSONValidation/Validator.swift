@@ -1,5 +1,13 @@
 public import ContractCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Which way a body travels; `readOnly` and `writeOnly` depend on it.
 public enum BodyDirection: Sendable {
     /// A response body: `writeOnly` properties must be absent, required `writeOnly` ones are not required.
@@ -195,7 +203,8 @@ struct Evaluation {
     }
 
     private mutating func reportUndocumented(_ value: Int, _ annotations: Annotations) -> Bool {
-        guard let owner = annotations.propertiesNode, let spec = nodes[owner].properties?.namedLocation else {
+        guard let owner = annotations.propertiesNode, let spec = nodes[owner].sharedProperties?.rule.namedLocation
+        else {
             return true
         }
         var isValid = true
@@ -269,7 +278,7 @@ struct Evaluation {
         switch kind {
         case .object:
             if let properties = nodes[index].sharedProperties {
-                isValid = checkProperties(properties.rule, value, &annotations, wantsAnnotations) && isValid
+                isValid = checkProperties(properties, value, &annotations, wantsAnnotations) && isValid
                 if !isValid && !collecting { return false }
                 if properties.rule.namedLocation != nil && annotations.propertiesNode == nil {
                     annotations.propertiesNode = index
@@ -281,29 +290,38 @@ struct Evaluation {
             }
         case .array:
             if let items = nodes[index].sharedItems {
-                isValid = checkItems(items.rule, value, &annotations, wantsAnnotations) && isValid
+                isValid = checkItems(items, value, &annotations, wantsAnnotations) && isValid
                 if !isValid && !collecting { return false }
             }
         default:
             break
         }
 
-        // Rules are read in place too: a `for rule in` loop would copy each one out of the array.
+        // Rules are read in place too, through a pointer: an array element, or a `for rule in` loop,
+        // would copy each one out (its keyword, its location and its operands retained).
         let rules = nodes[index].rules
         if rules.isEmpty { return isValid }
         var hasUnevaluated = false
-        for position in rules.indices {
-            switch rules[position].kind {
-            case .unevaluatedProperties, .unevaluatedItems:
-                hasUnevaluated = true
-                continue
-            default:
-                break
+        let holds = rules.withUnsafeBufferPointer { rules -> Bool in
+            var holds = true
+            for position in rules.indices {
+                switch rules[position].kind {
+                case .unevaluatedProperties, .unevaluatedItems:
+                    hasUnevaluated = true
+                    continue
+                default:
+                    break
+                }
+                if !apply(rules[position], value, kind, index, &annotations, wantsAnnotations) {
+                    holds = false
+                    if !collecting { return false }
+                }
             }
-            if !apply(rules[position], value, kind, index, &annotations, wantsAnnotations) {
-                isValid = false
-                if !collecting { return false }
-            }
+            return holds
+        }
+        if !holds {
+            isValid = false
+            if !collecting { return false }
         }
         guard hasUnevaluated else { return isValid }
         for position in rules.indices where !applyUnevaluated(rules[position], value, kind, &annotations) {
@@ -639,8 +657,9 @@ struct Evaluation {
         return holds
     }
 
+    /// `shared`'s rule is read in place: a copy would retain each of its arrays and strings, for every object.
     private mutating func checkProperties(
-        _ rule: PropertiesRule, _ value: Int, _ annotations: inout Annotations, _ wantsAnnotations: Bool
+        _ shared: Shared<PropertiesRule>, _ value: Int, _ annotations: inout Annotations, _ wantsAnnotations: Bool
     ) -> Bool {
         var isValid = true
         var position = 0
@@ -648,19 +667,19 @@ struct Evaluation {
             defer { position += 1 }
             var evaluated = false
             // The named schema, then those of matching patterns; an array only when patterns match.
-            let named = namedProperty(rule, key)
+            let named = namedProperty(shared, key)
             var matched: [Int] = []
-            if !rule.patterns.isEmpty {
+            if !shared.rule.patterns.isEmpty {
                 let name = document.string(at: key)
-                for (pattern, schema) in rule.patterns where pattern.matches(name) { matched.append(schema) }
+                for (pattern, schema) in shared.rule.patterns where pattern.matches(name) { matched.append(schema) }
             }
             path.append(.key(key))
-            if named == nil && matched.isEmpty, let additional = rule.additional {
+            if named == nil && matched.isEmpty, let additional = shared.rule.additional {
                 if nodes[additional].constant == false {
                     let name = document.string(at: key)
                     report(
                         check: .schema("additionalProperties"), severity: .error, at: member,
-                        spec: rule.additionalLocation ?? nodes[additional].location,
+                        spec: shared.rule.additionalLocation ?? nodes[additional].location,
                         message: "property \(JSONText.quote(name)) is not allowed (additionalProperties is false)",
                         expected: "no other properties", actual: quoted(member))
                     isValid = false
@@ -693,25 +712,26 @@ struct Evaluation {
     }
 
     /// The schema of the property named by `key`, if `rule` names it.
-    private func namedProperty(_ rule: PropertiesRule, _ key: Int) -> Int? {
+    private func namedProperty(_ shared: Shared<PropertiesRule>, _ key: Int) -> Int? {
         let token = tape[key]
         if token.flags & JSONToken.hasEscapes == 0 {
             let start = Int(token.start)
             let length = Int(token.length)
-            return document.bytes.withUnsafeBufferPointer { bytes in
-                let text = UnsafeBufferPointer(rebasing: bytes[start..<(start + length)])
-                for position in rule.named.indices where rule.named[position].utf8.count == length {
-                    let matches = rule.named[position].utf8.withUnsafeBufferPointer { name in
-                        var offset = 0
-                        while offset < length && name[offset] == text[offset] { offset += 1 }
-                        return offset == length
+            return document.bytes.withUnsafeBufferPointer { bytes -> Int? in
+                // Names are read through a pointer: an array element would be copied out, its strings retained.
+                shared.rule.named.withUnsafeBufferPointer { named -> Int? in
+                    guard let text = bytes.baseAddress.map({ $0 + start }) else { return nil }
+                    for position in named.indices where named[position].utf8.count == length {
+                        let matches = named[position].utf8.withUnsafeBufferPointer { name in
+                            length == 0 || memcmp(name.baseAddress!, text, length) == 0
+                        }
+                        if matches { return named[position].schema }
                     }
-                    if matches { return rule.named[position].schema }
+                    return nil
                 }
-                return nil
             }
         }
-        return rule.lookup[document.string(at: key)].map { rule.named[$0].schema }
+        return shared.rule.lookup[document.string(at: key)].map { shared.rule.named[$0].schema }
     }
 
     /// Strict mode: every property the schema documents must be present.
@@ -750,17 +770,17 @@ struct Evaluation {
     }
 
     private mutating func checkItems(
-        _ rule: ItemsRule, _ value: Int, _ annotations: inout Annotations, _ wantsAnnotations: Bool
+        _ shared: Shared<ItemsRule>, _ value: Int, _ annotations: inout Annotations, _ wantsAnnotations: Bool
     ) -> Bool {
         var isValid = true
         for (position, element) in document.elements(of: value).enumerated() {
             let schema: Int
             var keyword = "prefixItems"
-            if position < rule.prefix.count {
-                schema = rule.prefix[position]
-            } else if let rest = rule.rest {
+            if position < shared.rule.prefix.count {
+                schema = shared.rule.prefix[position]
+            } else if let rest = shared.rule.rest {
                 schema = rest
-                keyword = rule.restKeyword
+                keyword = shared.rule.restKeyword
             } else {
                 break
             }
@@ -768,10 +788,10 @@ struct Evaluation {
             if nodes[schema].constant == false {
                 report(
                     check: .schema(keyword), severity: .error, at: element,
-                    spec: (keyword == "prefixItems" ? rule.prefixLocation : rule.restLocation)
+                    spec: (keyword == "prefixItems" ? shared.rule.prefixLocation : shared.rule.restLocation)
                         ?? nodes[schema].location,
                     message: "item \(position) is not allowed (\(keyword) is false)",
-                    expected: "at most \(rule.prefix.count) items",
+                    expected: "at most \(shared.rule.prefix.count) items",
                     actual: quoted(element))
                 isValid = false
             } else if !check(schema, element, isEntry: true) {
@@ -781,7 +801,7 @@ struct Evaluation {
             if wantsAnnotations { annotations.items.insert(position) }
             if !isValid && !collecting { return false }
         }
-        if wantsAnnotations && rule.rest != nil { annotations.allItems = true }
+        if wantsAnnotations && shared.rule.rest != nil { annotations.allItems = true }
         return isValid
     }
 
