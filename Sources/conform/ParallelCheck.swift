@@ -19,8 +19,20 @@ struct ParallelCheck: Sendable {
 
     /// One decoded unit: an exchange with its verdict, or a broken-entry finding.
     enum Result: Sendable {
-        case checked(HTTPExchange, ExchangeOutcome)
+        case checked(Checked)
         case problem(Finding)
+    }
+
+    /// An exchange and its verdict, behind one reference: results are moved between arrays and threads,
+    /// and copying the exchange itself would retain each of its strings and arrays every time.
+    final class Checked: Sendable {
+        let exchange: HTTPExchange
+        let outcome: ExchangeOutcome
+
+        init(_ exchange: HTTPExchange, _ outcome: ExchangeOutcome) {
+            self.exchange = exchange
+            self.outcome = outcome
+        }
     }
 
     init(checker: ExchangeChecker, fixedOperation: APIOperation?, fixedStatus: Int?, workers: Int = ParallelCheck.cores)
@@ -56,7 +68,7 @@ struct ParallelCheck: Sendable {
     /// The result of one unit; `nil` for a blank line or a unit of another shard.
     private func process(_ unit: RecordingUnit) -> Result? {
         guard let event = unit.decode() else { return nil }
-        switch event {
+        switch consume event {
         case .problem(let finding):
             if let shard, !shard.contains(problem: finding) { return nil }
             return .problem(finding)
@@ -70,7 +82,7 @@ struct ParallelCheck: Sendable {
             // Reporting needs the headers, not the body: it is freed here, on this core, not
             // kept until the batch is reported.
             exchange.body = .none
-            return .checked(exchange, outcome)
+            return .checked(Checked(exchange, outcome))
         }
     }
 }

@@ -113,7 +113,7 @@ struct Validate: AsyncParsableCommand {
             func report(_ results: [ParallelCheck.Result]) {
                 for result in results {
                     switch result {
-                    case .checked(let exchange, let outcome): run.record(exchange, outcome)
+                    case .checked(let checked): run.record(checked.exchange, checked.outcome)
                     case .problem(let finding): run.recordProblem(finding, file: file.path)
                     }
                 }
