@@ -47,8 +47,8 @@ private final class ChunkPool: @unchecked Sendable {
     private let size: Int
     private var free: [UnsafeMutablePointer<UInt8>] = []
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    /// Enough for the chunks of two batches in flight, and some.
-    private static let kept = 8
+    /// Enough for the chunks of two batches (4 MiB each) in flight, and some.
+    private static let kept = 12
 
     init(size: Int) {
         self.size = size

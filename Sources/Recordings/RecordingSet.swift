@@ -59,7 +59,9 @@ public struct RecordingSet: Sendable {
 
     /// Splits a recording into units that decode independently, in batches of about `batchBytes`:
     /// the sequential part (finding lines or entries) stays cheap, and the decoding can run on every core.
-    public func units(_ path: String, kind: RecordingKind, batchBytes: Int = 1 << 20) throws(RecordingError)
+    /// Each batch ends with the cores waiting for its last unit and being woken for the next batch: 4 MiB
+    /// batches wake them a quarter as often as 1 MiB ones, for about 7 MB more memory.
+    public func units(_ path: String, kind: RecordingKind, batchBytes: Int = 4 << 20) throws(RecordingError)
         -> RecordingUnits
     {
         try RecordingUnits(path: path, kind: kind, limits: limits, batchBytes: batchBytes)
