@@ -170,73 +170,121 @@ __attribute__((target("avx2"))) static inline uint32_t lanesIn(__m256i v, uint8_
     return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(shifted, limit), shifted));
 }
 
+/// The lanes set in a comparison's result, as bits.
+__attribute__((target("avx2"))) static inline uint32_t lanesOf(__m256i lanes) {
+    return (uint32_t)_mm256_movemask_epi8(lanes);
+}
+
+/// Lanes from `low` to `high` (unsigned bytes), as a vector.
+__attribute__((target("avx2"))) static inline __m256i vectorIn(__m256i v, uint8_t low, uint8_t high) {
+    __m256i shifted = _mm256_sub_epi8(v, _mm256_set1_epi8((char)low));
+    return _mm256_cmpeq_epi8(_mm256_min_epu8(shifted, _mm256_set1_epi8((char)(high - low))), shifted);
+}
+
+/// The lane masks escaped text is judged by (bit p: lane p): always the first five, the others only
+/// when a block needs them.
+typedef struct {
+    uint64_t backslash;
+    /// A quote, a control byte or a byte of 0x80 and above: the stretch read here ends there.
+    uint64_t stops;
+    uint64_t u;
+    uint64_t hex;
+    /// `d` or `D` (a surrogate's first digit).
+    uint64_t d;
+} EscapeLanes;
+
+__attribute__((target("avx2"))) static inline EscapeLanes escapeLanes(__m256i v) {
+    __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+    EscapeLanes lanes;
+    lanes.backslash = lanesOf(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')));
+    // Signed: bytes of 0x80 and above are below 0x20 too.
+    lanes.stops = lanesOf(
+        _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')), _mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), v)));
+    lanes.u = lanesOf(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('u')));
+    lanes.hex = lanesOf(_mm256_or_si256(vectorIn(v, '0', '9'), vectorIn(folded, 'a', 'f')));
+    lanes.d = lanesOf(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('d')));
+    return lanes;
+}
+
+/// Lanes of `v` holding `8` to `b` (a high surrogate's second digit), and `c` to `f` (a low one's).
+__attribute__((target("avx2"))) static inline void surrogateDigits(__m256i v, uint64_t *high, uint64_t *low) {
+    __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+    *high = lanesOf(_mm256_or_si256(vectorIn(v, '8', '9'), vectorIn(folded, 'a', 'b')));
+    *low = lanesOf(vectorIn(folded, 'c', 'f'));
+}
+
+/// Lanes of `v` holding `0`, and `0` to `7`.
+__attribute__((target("avx2"))) static inline void asciiDigits(__m256i v, uint64_t *zero, uint64_t *upTo7) {
+    *zero = lanesOf(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('0')));
+    *upTo7 = lanesOf(vectorIn(v, '0', '7'));
+}
+
+/// Judges a block of `width` (64 or 32) bytes, `v0` and (for 64) `v1`, whose first lane masks are
+/// given. Returns how many bytes are taken; sets `*stopped` when the block ends there (a quote, a
+/// control or non-ASCII byte, a backslash that is not a `\uXXXX` escape), not because an escape, or a
+/// high surrogate whose low one may follow, runs past the block (the next block then starts at it).
+__attribute__((target("avx2,popcnt,bmi"))) static inline uint32_t judgeEscaped(
+    EscapeLanes lanes, __m256i v0, __m256i v1, uint32_t width, ptrdiff_t *extra, uint64_t *wide, int *stopped) {
+    // Bit p of `m >> k` is lane p + k of `m`: an escape's letters and digits are looked for after its
+    // backslash, inside the block (a backslash in the last five lanes cannot be judged here).
+    uint64_t hex = lanes.hex;
+    uint64_t escape = lanes.backslash & (lanes.u >> 1) & (hex >> 2) & (hex >> 3) & (hex >> 4) & (hex >> 5);
+    uint64_t surrogate = escape & (lanes.d >> 2);
+    uint64_t high = 0;
+    uint64_t low = 0;
+    if (surrogate) {
+        uint64_t highDigit, lowDigit, highDigit1 = 0, lowDigit1 = 0;
+        surrogateDigits(v0, &highDigit, &lowDigit);
+        if (width == 64) surrogateDigits(v1, &highDigit1, &lowDigit1);
+        high = surrogate & ((highDigit | highDigit1 << 32) >> 3);
+        low = surrogate & ((lowDigit | lowDigit1 << 32) >> 3);
+    }
+    uint64_t judged = (1ULL << (width - 5)) - 1;
+    // Any other backslash ends the stretch: another escape (read by the caller), or a malformed one.
+    uint64_t stopLanes = lanes.stops | (lanes.backslash & ~escape & judged);
+    // A backslash the block's end cuts, or a high surrogate whose partner would be cut: read again
+    // from there, as the first lanes of the next block.
+    uint64_t cutLanes = (lanes.backslash & ~judged) | (high & ~((1ULL << (width - 11)) - 1));
+    uint32_t stop = stopLanes ? (uint32_t)__builtin_ctzll(stopLanes) : width;
+    uint32_t cut = cutLanes ? (uint32_t)__builtin_ctzll(cutLanes) : width;
+    uint32_t limit = stop < cut ? stop : cut;
+    uint64_t before = limit >= 64 ? ~0ULL : (1ULL << limit) - 1;
+    uint64_t taken = escape & before;
+    // Six bytes stand for one character; a high surrogate followed by a low one: twelve for one.
+    *extra += 5 * (ptrdiff_t)__builtin_popcountll(taken) + (ptrdiff_t)__builtin_popcountll(high & (low >> 6) & before);
+    if (!*wide && taken) {
+        // Until one is found: an escape of U+0080 or above (not backslash, u, 0, 0, then 0 to 7).
+        uint64_t zero, upTo7, zero1 = 0, upTo71 = 0;
+        asciiDigits(v0, &zero, &upTo7);
+        if (width == 64) asciiDigits(v1, &zero1, &upTo71);
+        zero |= zero1 << 32;
+        upTo7 |= upTo71 << 32;
+        *wide |= taken & ~((zero >> 2) & (zero >> 3) & (upTo7 >> 4));
+    }
+    *stopped = stop <= cut && stop < width;
+    return limit;
+}
+
 __attribute__((target("avx2,popcnt,bmi"))) static ptrdiff_t escaped_avx2(
-    const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *escapes, int *nonASCII) {
+    const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *extra, int *nonASCII) {
     ptrdiff_t i = start;
-    ptrdiff_t counted = 0;
     uint64_t wide = 0;
-    // 64 bytes a step (an escape run rarely ends before), by the same rules as the 32-byte loop below,
-    // the lane masks of both halves joined.
-    while (i + 64 <= end) {
+    int stopped = 0;
+    // 64 bytes a step (an escape run rarely ends before), the lane masks of both halves joined.
+    while (!stopped && i + 64 <= end) {
         __m256i v0 = _mm256_loadu_si256((const __m256i *)(base + i));
         __m256i v1 = _mm256_loadu_si256((const __m256i *)(base + i + 32));
-        __m256i folded0 = _mm256_or_si256(v0, _mm256_set1_epi8(0x20));
-        __m256i folded1 = _mm256_or_si256(v1, _mm256_set1_epi8(0x20));
-#define JOINED(f, ...) ((uint64_t)f(v0, ##__VA_ARGS__) | (uint64_t)f(v1, ##__VA_ARGS__) << 32)
-#define JOINED_FOLDED(f, ...) ((uint64_t)f(folded0, ##__VA_ARGS__) | (uint64_t)f(folded1, ##__VA_ARGS__) << 32)
-        uint64_t backslash = JOINED(lanesEqual, '\\');
-        uint64_t stops = JOINED(lanesEqual, '"') | JOINED(lanesIn, 0x00, 0x1F)
-            | ((uint64_t)(uint32_t)_mm256_movemask_epi8(v0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(v1) << 32);
-        uint64_t u = JOINED(lanesEqual, 'u');
-        uint64_t letter = JOINED_FOLDED(lanesIn, 'a', 'f');
-        uint64_t hex = JOINED(lanesIn, '0', '9') | letter;
-        uint64_t escape = backslash & (u >> 1) & (hex >> 2) & (hex >> 3) & (hex >> 4) & (hex >> 5);
-        uint64_t surrogate = (JOINED_FOLDED(lanesEqual, 'd') >> 2) & ((JOINED(lanesIn, '8', '9') | letter) >> 3);
-        escape &= ~surrogate;
-        uint64_t end64 = stops | (backslash & ~escape);
-        uint32_t limit = end64 ? (uint32_t)__builtin_ctzll(end64) : 64;
-        uint64_t taken = escape & (limit >= 64 ? ~0ULL : ((1ULL << limit) - 1));
-        counted += __builtin_popcountll(taken);
-        uint64_t zero = JOINED(lanesEqual, '0');
-        uint64_t ascii = (zero >> 2) & (zero >> 3) & (JOINED(lanesIn, '0', '7') >> 4);
-#undef JOINED
-#undef JOINED_FOLDED
-        wide |= taken & ~ascii;
-        i += limit;
-        if (limit < 64) {
-            *escapes += counted;
-            if (wide) *nonASCII = 1;
-            return i;
-        }
+        EscapeLanes a = escapeLanes(v0);
+        EscapeLanes b = escapeLanes(v1);
+        EscapeLanes joined = {
+            a.backslash | b.backslash << 32, a.stops | b.stops << 32, a.u | b.u << 32, a.hex | b.hex << 32,
+            a.d | b.d << 32};
+        i += judgeEscaped(joined, v0, v1, 64, extra, &wide, &stopped);
     }
-    while (i + 32 <= end) {
+    while (!stopped && i + 32 <= end) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(base + i));
-        __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
-        uint32_t backslash = lanesEqual(v, '\\');
-        // A quote, a control byte or a byte of 0x80 and above ends the stretch read here.
-        uint32_t stops = lanesEqual(v, '"') | lanesIn(v, 0x00, 0x1F) | (uint32_t)_mm256_movemask_epi8(v);
-        uint32_t u = lanesEqual(v, 'u');
-        uint32_t digit = lanesIn(v, '0', '9');
-        uint32_t hex = digit | lanesIn(folded, 'a', 'f');
-        // Bit p of `m >> k` is lane p + k of `m`.
-        uint32_t escape = backslash & (u >> 1) & (hex >> 2) & (hex >> 3) & (hex >> 4) & (hex >> 5);
-        // D800 to DFFF: surrogates, read by the caller (a pair is one character).
-        uint32_t surrogate = (lanesEqual(folded, 'd') >> 2) & ((lanesIn(v, '8', '9') | lanesIn(folded, 'a', 'f')) >> 3);
-        escape &= ~surrogate;
-        // Any other backslash (another escape, one cut by the block's end) stops here too.
-        uint32_t end32 = stops | (backslash & ~escape);
-        uint32_t limit = end32 ? (uint32_t)__builtin_ctz(end32) : 32;
-        // Escapes that begin before the limit end before it too: their bytes are `u` and hex digits.
-        uint32_t taken = escape & (limit >= 32 ? 0xFFFFFFFFu : ((1u << limit) - 1));
-        counted += __builtin_popcount(taken);
-        // An escape below U+0080: backslash, u, 0, 0, then 0 to 7.
-        uint32_t zero = lanesEqual(v, '0');
-        uint32_t ascii = (zero >> 2) & (zero >> 3) & (lanesIn(v, '0', '7') >> 4);
-        wide |= taken & ~ascii;
-        i += limit;
-        if (limit < 32) break;
+        i += judgeEscaped(escapeLanes(v), v, v, 32, extra, &wide, &stopped);
     }
-    *escapes += counted;
     if (wide) *nonASCII = 1;
     return i;
 }
@@ -510,9 +558,9 @@ ptrdiff_t conform_unescape_string(const uint8_t *base, ptrdiff_t start, ptrdiff_
 }
 
 ptrdiff_t conform_scan_escaped(
-    const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *escapes, int *nonASCII) {
+    const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *extra, int *nonASCII) {
     if (!conform_scan_string_available()) return start;
-    return escaped_avx2(base, start, end, escapes, nonASCII);
+    return escaped_avx2(base, start, end, extra, nonASCII);
 }
 
 ptrdiff_t conform_count_characters(const uint8_t *base, ptrdiff_t start, ptrdiff_t end) {
@@ -538,10 +586,10 @@ ptrdiff_t conform_unescape_string(const uint8_t *base, ptrdiff_t start, ptrdiff_
 }
 
 ptrdiff_t conform_scan_escaped(
-    const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *escapes, int *nonASCII) {
+    const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *extra, int *nonASCII) {
     (void)base;
     (void)end;
-    (void)escapes;
+    (void)extra;
     (void)nonASCII;
     return start;
 }

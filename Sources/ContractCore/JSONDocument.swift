@@ -1040,15 +1040,15 @@ private struct TapeBuilder {
                     i &+= 1
                 }
             } else if c == 0x5C {
-                // Escaped text is read 32 bytes at a time where the processor can (AVX2): `\uXXXX`
-                // escapes and the plain ASCII between them; it stops at anything else, which the
-                // loops here and above read.
+                // Escaped text is read 64 bytes at a time where the processor can (AVX2): `\uXXXX`
+                // escapes (surrogate pairs too) and the plain ASCII between them; it stops at anything
+                // else, which the loops here and above read.
                 if scansWide {
-                    var escapes = 0
+                    var escaped = 0
                     var wide: Int32 = 0
-                    let next = conform_scan_escaped(p, i, end, &escapes, &wide)
-                    if escapes > 0 {
-                        extra &+= 5 &* escapes
+                    let next = conform_scan_escaped(p, i, end, &escaped, &wide)
+                    if escaped > 0 {
+                        extra &+= escaped
                         flags |= JSONToken.hasEscapes
                         if wide != 0 { flags &= ~JSONToken.isASCII }
                     }

@@ -308,6 +308,82 @@ import Testing
         return text
     }
 
+    /// A long run of escapes of ASCII characters is ASCII text, from every starting lane; one escape of
+    /// U+0080 or above anywhere in it makes it non-ASCII.
+    @Test func escapesOfASCIICharactersLeaveTextASCII() throws {
+        var next = SeededRandom(0x5EED_A5C1_1234_0001)
+        for padding in 0..<72 {
+            var units: [UInt32] = (0..<(12 + next(20))).map { _ in UInt32(0x20 + next(0x5F)) }
+            for wide in [false, true] {
+                if wide { units[next(units.count)] = UInt32(0x80 + next(0x700)) }
+                let text = units.map { unit in
+                    var digits = String(unit, radix: 16)
+                    while digits.count < 4 { digits = "0" + digits }
+                    return "\\u" + digits + (next(3) == 0 ? " " : "")
+                }.joined()
+                let bytes = Array("[\"\(String(repeating: "p", count: padding))\(text)\",1]".utf8)
+                let document = try JSONDocument(bytes: bytes)
+                let isASCII = document.tape[1].flags & JSONToken.isASCII != 0
+                #expect(isASCII == !wide, "\(String(decoding: bytes, as: UTF8.self))")
+                #expect(document.string(at: 1).unicodeScalars.allSatisfy(\.isASCII) == !wide)
+            }
+        }
+    }
+
+    /// Surrogate pairs (emoji) among other escapes and words, from every starting lane: a pair is one
+    /// character wherever a 64- or 32-byte block cuts it, a lone surrogate one U+FFFD.
+    @Test func surrogatePairsAreOneCharacterWhereverABlockCutsThem() throws {
+        var next = SeededRandom(0x0DDB_A11C_0FFE_E123)
+        var failures: [String] = []
+        for padding in 0..<72 {
+            for _ in 0..<12 {
+                var units: [[UInt32]] = [[]]
+                var fillers: [String] = []
+                var text = ""
+                for _ in 0..<(4 + next(30)) {
+                    if !units[units.count - 1].isEmpty && next(5) == 0 {
+                        let filler = [" ", "ok", " a b ", "x"][next(4)]
+                        fillers.append(filler)
+                        text += filler
+                        units.append([])
+                    }
+                    var written: [UInt32]
+                    switch next(6) {
+                    case 0, 1, 2: written = [UInt32(0xD800 + next(0x400)), UInt32(0xDC00 + next(0x400))]  // a pair
+                    case 3: written = [UInt32(0xD800 + next(0x800))]  // alone
+                    case 4: written = [UInt32(0x4E00 + next(0x100))]
+                    default: written = [UInt32(0x20 + next(0x60))]
+                    }
+                    for unit in written {
+                        units[units.count - 1].append(unit)
+                        var digits = String(unit, radix: 16)
+                        while digits.count < 4 { digits = "0" + digits }
+                        text += "\\u" + (next(2) == 0 ? digits : digits.uppercased())
+                    }
+                }
+                var decoded = decode(units[0])
+                for (filler, segment) in zip(fillers, units.dropFirst()) { decoded += filler + decode(segment) }
+                let lead = String(repeating: "p", count: padding)
+                let bytes = Array("[\"\(lead)\(text)\",1]".utf8)
+                let expected = lead + decoded
+                do {
+                    let document = try JSONDocument(bytes: bytes)
+                    if document.string(at: 1) != expected
+                        || document.tape[1].count != UInt32(expected.unicodeScalars.count)
+                        || (document.tape[1].flags & JSONToken.isASCII != 0)
+                            != expected.unicodeScalars.allSatisfy(\.isASCII)
+                    {
+                        failures.append("misread \(String(decoding: bytes, as: UTF8.self))")
+                    }
+                } catch {
+                    failures.append("\(String(decoding: bytes, as: UTF8.self)): \(error.message)")
+                }
+                if failures.count > 5 { break }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
     @Test func agreesWithTheReferenceOnGeneratedRuns() throws {
         var next = SeededRandom(0x2545_F491_4F6C_DD1D)
         var failures: [String] = []

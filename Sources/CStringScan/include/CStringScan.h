@@ -20,14 +20,16 @@ int conform_scan_string_available(void);
 ptrdiff_t conform_scan_string(
     const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *continuations, int *nonASCII);
 
-/// Reads escaped text inside a JSON string 32 bytes at a time from `start` towards `end`: `\uXXXX`
-/// escapes of one character each (not surrogates), between plain ASCII bytes. Returns the offset of
+/// Reads escaped text inside a JSON string 64 and 32 bytes at a time from `start` towards `end`:
+/// `\uXXXX` escapes (surrogates too, paired or alone) between plain ASCII bytes. Returns the offset of
 /// the first byte it does not take: a `"`, a byte below 0x20 or of 0x80 and above, any other
-/// backslash (another escape, or one the block's end cuts), or the first of fewer than 32 bytes left.
-/// Every escape before it is well-formed; their number is added to `*escapes`, and `*nonASCII` is set
-/// when one of them stands for U+0080 or above. Returns `start` when the processor lacks AVX2.
+/// backslash (another escape, or a malformed one), or the first of fewer than 32 bytes left. Every
+/// escape before it is well-formed. Adds to `*extra` the bytes they have beyond the characters they
+/// stand for (5 per escape, and one more per high surrogate followed by a low one: one character),
+/// and sets `*nonASCII` when one of them stands for U+0080 or above. Never stops between the two
+/// escapes of a pair. Returns `start` when the processor lacks AVX2.
 ptrdiff_t conform_scan_escaped(
-    const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *escapes, int *nonASCII);
+    const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *extra, int *nonASCII);
 
 /// Decodes the inside of a JSON string, `base[start..<end]` (`start` at least 3), into `out` (room
 /// for `end - start` bytes), checking it as a strict reader checks a string: no byte below 0x20,
