@@ -14,4 +14,10 @@ struct Conform: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [Lint.self, Validate.self, Live.self, Mock.self, Gate.self, Merge.self])
+
+    static func main() async {
+        // The spec loads on a second thread while the arguments are parsed on this one.
+        SpecPreload.start(CommandLine.arguments)
+        await main(nil)
+    }
 }

@@ -175,18 +175,23 @@ enum ConsoleColor {
 
 /// Loads `--spec` (or the bundled default) and compiles it; prints and exits on failure.
 enum SpecOption {
+    /// Whether a loading diagnostic stops the command: an unresolved reference.
+    static func isRefused(_ diagnostic: Finding) -> Bool {
+        diagnostic.severity == .error && diagnostic.message.hasPrefix("unresolved reference")
+    }
+
     static func load(_ paths: [String], limits: YAMLLimits = .default) throws -> CompiledSpec {
         let paths = paths.isEmpty ? [DefaultSpec.path] : paths
         do {
-            let loaded = try SpecLoader(limits: limits).load(paths: paths)
-            let errors = loaded.diagnostics.filter {
-                $0.severity == .error && $0.message.hasPrefix("unresolved reference")
-            }
+            // Loaded while the arguments were parsed, when they named the same spec (SpecPreload).
+            let preloaded = SpecPreload.take(paths: paths, limits: limits)
+            let loaded = try preloaded?.get().0 ?? SpecLoader(limits: limits).load(paths: paths)
+            let errors = loaded.diagnostics.filter(isRefused)
             if !errors.isEmpty {
                 for error in errors { Console.err(error.line) }
                 throw Exit.malformed
             }
-            return CompiledSpec(spec: loaded.spec)
+            return (try? preloaded?.get().1) ?? CompiledSpec(spec: loaded.spec)
         } catch let error as SpecLoadError {
             Console.err(error.description)
             throw error.isMissingInput ? Exit.missing : Exit.malformed

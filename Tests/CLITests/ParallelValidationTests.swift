@@ -3,7 +3,7 @@ import Testing
 
 /// `validate` decodes and checks on every core; what it reports must not depend on how many.
 @Suite struct ParallelValidationTests {
-    /// A cassette of about 1.5 MB (two batches of work), mixing every fixture line: passing
+    /// A cassette of about 9 MB (three batches of work), mixing every fixture line: passing
     /// exchanges, schema violations, the platform's shape, a broken line, an entry without status.
     private func writeCassette(in directory: URL) throws -> String {
         var lines: [String] = []
@@ -13,7 +13,7 @@ import Testing
         }
         var state: UInt64 = 42
         var out = ""
-        for _ in 0..<3600 {
+        for _ in 0..<21_600 {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             out += lines[Int((state >> 33) % UInt64(lines.count))] + "\n"
         }
