@@ -93,24 +93,39 @@ public struct Validator: Sendable {
     /// Validates the value at tape index `root` (the whole document by default) against the schema
     /// with index `schema`.
     public func validate(_ document: JSONDocument, at root: Int = 0, against schema: Int) -> ValidationResult {
-        var run = Evaluation(schemas: schemas, options: options, document: document)
-        run.collecting = true
-        _ = run.check(schema, root, isEntry: true)
-        if run.violations.isEmpty { return ValidationResult(violations: [], total: run.dropped) }
+        let (found, dropped) = evaluating(document) { run in
+            run.collecting = true
+            _ = run.check(schema, root, isEntry: true)
+            return (run.violations, run.dropped)
+        }
+        if found.isEmpty { return ValidationResult(violations: [], total: dropped) }
         // Document order; violations of one value keep the order of their keywords.
-        var violations = run.violations.enumerated().sorted {
+        var violations = found.enumerated().sorted {
             ($0.element.offset, $0.offset) < ($1.element.offset, $1.offset)
         }.map(\.element)
-        let total = violations.count + run.dropped
+        let total = violations.count + dropped
         if violations.count > options.maxViolations { violations.removeLast(violations.count - options.maxViolations) }
         return ValidationResult(violations: violations, total: total)
     }
 
     /// Whether the document is valid against the schema, without collecting messages.
     public func isValid(_ document: JSONDocument, at root: Int = 0, against schema: Int) -> Bool {
-        var run = Evaluation(schemas: schemas, options: options, document: document)
-        run.collecting = false
-        return run.check(schema, root, isEntry: true)
+        evaluating(document) { run in
+            run.collecting = false
+            return run.check(schema, root, isEntry: true)
+        }
+    }
+
+    /// Runs `body` on an evaluation of `document` that reads the schemas and the tape through pointers:
+    /// reading a field of an array's element may copy the element out (retaining each of its references),
+    /// for every value and keyword.
+    private func evaluating<Result>(_ document: JSONDocument, _ body: (inout Evaluation) -> Result) -> Result {
+        schemas.nodes.withUnsafeBufferPointer { nodes in
+            document.tape.withUnsafeBufferPointer { tape in
+                var run = Evaluation(nodes: nodes, tape: tape, schemas: schemas, options: options, document: document)
+                return body(&run)
+            }
+        }
     }
 }
 
@@ -158,11 +173,12 @@ enum PathStep {
 
 /// The state of one validation: the path walked so far and the violations found.
 struct Evaluation {
-    let nodes: [SchemaNode]
+    /// The compiled schemas and the document's tape, valid while ``Validator`` runs the evaluation.
+    let nodes: UnsafeBufferPointer<SchemaNode>
     let rules: SchemaRules
     let options: ValidationOptions
     let document: JSONDocument
-    let tape: [JSONToken]
+    let tape: UnsafeBufferPointer<JSONToken>
     var path: [PathStep] = []
     var violations: [SchemaViolation] = []
     var dropped = 0
@@ -177,14 +193,17 @@ struct Evaluation {
     /// The deepest nesting of schema evaluations (instance depth plus in-place applicators).
     static let maxDepth = 256
 
-    init(schemas: CompiledSchemas, options: ValidationOptions, document: JSONDocument) {
-        self.nodes = schemas.nodes
+    init(
+        nodes: UnsafeBufferPointer<SchemaNode>, tape: UnsafeBufferPointer<JSONToken>, schemas: CompiledSchemas,
+        options: ValidationOptions, document: JSONDocument
+    ) {
+        self.nodes = nodes
         self.rules = schemas.rules
         self.dynamicAnchors = schemas.dynamicAnchors
         self.tagTable = schemas.tagTable
         self.options = options
         self.document = document
-        self.tape = document.tape
+        self.tape = tape
     }
 
     // MARK: - Entry
