@@ -517,6 +517,13 @@ extension JSONDocument {
     public static func closingQuote(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         let count = bytes.count
         guard let base = bytes.baseAddress else { return count }
+        // Most strings are short (keys, names, numbers as text): a quote before any backslash in the
+        // first 16 bytes ends them without a call to the long-string skimmer.
+        if start >= 0, start &+ 16 <= count {
+            let v = UnsafeRawPointer(base + start).loadUnaligned(as: SIMD16<UInt8>.self)
+            let quote = firstLane(laneBits(v .== splat(0x22)))
+            if quote < firstLane(laneBits(v .== splat(0x5C))) { return start &+ quote }
+        }
         let found = conform_skip_string(base, start, count)
         if found >= 0 { return found }
         var index = start
@@ -677,6 +684,12 @@ private func splat(_ byte: UInt8) -> SIMD16<UInt8> { SIMD16(repeating: byte) }
 private func laneBits(_ mask: SIMDMask<SIMD16<Int8>>) -> (UInt64, UInt64) {
     let words = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
     return (words[0], words[1])
+}
+
+/// The first lane set in a ``laneBits(_:)`` mask; 16 when none is.
+@inline(__always)
+private func firstLane(_ words: (UInt64, UInt64)) -> Int {
+    words.0 != 0 ? words.0.trailingZeroBitCount &>> 3 : (words.1 != 0 ? 8 &+ words.1.trailingZeroBitCount &>> 3 : 16)
 }
 
 /// The continuation bytes (10xxxxxx) of `v` among `lanes` (``laneBits(_:)`` words).
