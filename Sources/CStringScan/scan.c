@@ -413,8 +413,12 @@ __attribute__((constructor)) static void fillKeptBytes(void) {
 /// cut by the block's end (the block starts outside an escape): the backslashes that escape are
 /// dropped, 8 bytes at a time by a shuffle. Returns the bytes written, or -1 (nothing decided: the
 /// caller reads the block escape by escape).
+/// Unescapes a block of 32 bytes whose escapes are all `\"`, `\\` or `\/` (their backslashes
+/// given), writing the result to `out`; returns the number of bytes written, or -1 when another escape
+/// is in it. `*taken` is set to the bytes read: 32, or 31 when the last one begins an escape (the next
+/// block starts with it).
 __attribute__((target("avx2,popcnt,bmi"))) static ptrdiff_t unescapeSimpleBlock(
-    const uint8_t *in, uint8_t *out, uint32_t backslashes) {
+    const uint8_t *in, uint8_t *out, uint32_t backslashes, ptrdiff_t *taken) {
     const uint32_t evenLanes = 0x55555555u;
     __m256i v = _mm256_loadu_si256((const __m256i *)in);
     // Runs of backslashes starting at an even lane are cleared by adding their first bit; in each run
@@ -423,7 +427,9 @@ __attribute__((target("avx2,popcnt,bmi"))) static ptrdiff_t unescapeSimpleBlock(
     uint32_t fromEven = backslashes + (starts & evenLanes);
     uint32_t evenRuns = backslashes & ~fromEven;
     uint32_t escaping = (evenRuns & evenLanes) | (backslashes & ~evenRuns & ~evenLanes);
-    if (escaping >> 31) return -1;
+    // An escape the block's end cuts: its backslash is left for the next block, and not written.
+    uint32_t cut = escaping >> 31;
+    *taken = 32 - (ptrdiff_t)cut;
     uint32_t escaped = escaping << 1;
     uint32_t simple = lanesEqual(v, '"') | backslashes | lanesEqual(v, '/');
     if (escaped & ~simple) return -1;
@@ -456,9 +462,10 @@ __attribute__((target("avx2,popcnt,bmi"))) static ptrdiff_t unescape_avx2(
                 w += 32;
                 continue;
             }
-            ptrdiff_t written = unescapeSimpleBlock(base + i, out + w, backslashes);
+            ptrdiff_t taken;
+            ptrdiff_t written = unescapeSimpleBlock(base + i, out + w, backslashes, &taken);
             if (written < 0) break;
-            i += 32;
+            i += taken;
             w += written;
         }
         // Up to the next backslash, 32 bytes at a time, stored before they are looked at: the output
