@@ -526,6 +526,15 @@ struct TagProperty: Sendable {
     var name: String
     /// Alternative position → the values that alternative allows.
     var values: [Int: [DocumentNode]]
+    /// The same, by position (`nil`: the alternative does not pin the property): read for every value
+    /// a `oneOf` checks, where a dictionary would hash each position.
+    let byPosition: [[DocumentNode]?]
+
+    init(name: String, values: [Int: [DocumentNode]], alternatives: Int) {
+        self.name = name
+        self.values = values
+        byPosition = (0..<alternatives).map { values[$0] }
+    }
 }
 
 /// Finds tag properties by looking through `$ref` and `allOf`.
@@ -541,7 +550,7 @@ enum TagAnalysis {
         }
         return order.compactMap { name in
             guard let values = result[name], values.count >= 2 else { return nil }
-            return TagProperty(name: name, values: values)
+            return TagProperty(name: name, values: values, alternatives: members.count)
         }
     }
 

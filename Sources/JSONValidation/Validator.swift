@@ -1031,8 +1031,19 @@ struct Evaluation {
         guard tape[value].kind == .object else { return nil }
         for tag in tagProperties(members) {
             guard let found = member(named: tag.name, of: value) else { continue }
-            let selected = members.indices.filter { tag.values[$0]?.contains(where: { equals(found, $0) }) == true }
-            if selected.count == 1 { return selected[0] }
+            // The one alternative whose values hold the tag's (counted without building a list).
+            var selected: Int?
+            var count = 0
+            tag.byPosition.withUnsafeBufferPointer { byPosition in
+                for position in byPosition.indices {
+                    guard let values = byPosition[position], values.contains(where: { equals(found, $0) }) else {
+                        continue
+                    }
+                    selected = position
+                    count += 1
+                }
+            }
+            if count == 1 { return selected }
         }
         return nil
     }
