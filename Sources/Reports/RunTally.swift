@@ -14,35 +14,42 @@ public struct RunTally: Sendable {
         var status: String
     }
 
-    private var rows: [Key: Row] = [:]
-    private var order: [Key] = []
+    /// Rows in the order first seen, and where each key's row is.
+    private var rows: [Row] = []
+    private var positions: [Key: Int] = [:]
+    /// The row counted last: consecutive exchanges of a recording are mostly of the same operation and
+    /// status, and comparing two keys costs less than hashing one.
+    private var last: (key: Key, position: Int)?
 
     public init() {}
 
-    /// Counts one exchange (one hash lookup: this runs for every exchange of a recording).
+    /// Counts one exchange (at most one hash lookup: this runs for every exchange of a recording).
     public mutating func record(operation: String, status: String, failed: Bool) {
         let key = Key(operation: operation, status: status)
-        let index: Dictionary<Key, Row>.Index
-        if let found = rows.index(forKey: key) {
-            index = found
+        let position: Int
+        if let last, last.key == key {
+            position = last.position
+        } else if let found = positions[key] {
+            position = found
         } else {
-            rows[key] = Row(operation: operation, status: status)
-            order.append(key)
-            index = rows.index(forKey: key)!
+            position = rows.count
+            rows.append(Row(operation: operation, status: status))
+            positions[key] = position
         }
-        rows.values[index].exchanges += 1
-        if failed { rows.values[index].failed += 1 } else { rows.values[index].passed += 1 }
+        last = (key, position)
+        rows[position].exchanges += 1
+        if failed { rows[position].failed += 1 } else { rows[position].passed += 1 }
     }
 
     /// Rows sorted by operation, then status.
     public var sortedRows: [Row] {
-        order.compactMap { rows[$0] }.sorted { ($0.operation, $0.status) < ($1.operation, $1.status) }
+        rows.sorted { ($0.operation, $0.status) < ($1.operation, $1.status) }
     }
 
     /// Exchanges counted.
-    public var exchanges: Int { rows.values.reduce(0) { $0 + $1.exchanges } }
+    public var exchanges: Int { rows.reduce(0) { $0 + $1.exchanges } }
     /// Exchanges with at least one error.
-    public var failed: Int { rows.values.reduce(0) { $0 + $1.failed } }
+    public var failed: Int { rows.reduce(0) { $0 + $1.failed } }
 
     /// The summary table as text.
     public var table: String {

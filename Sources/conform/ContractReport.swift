@@ -17,6 +17,7 @@ struct ContractReport {
     var hasErrors = false
     /// The operation × status pairs whose cases are declared.
     private var declared: Set<Declared> = []
+    private var lastDeclared: Declared?
     private struct Declared: Hashable {
         var operation: String
         var status: Int
@@ -38,10 +39,13 @@ struct ContractReport {
         }
         let operationName = outcome.operation ?? "(no documented operation)"
         tally.record(operation: operationName, status: String(outcome.status), failed: outcome.isFailed)
-        if let name = outcome.operation, !declared.contains(Declared(operation: name, status: outcome.status)),
-            let operation = compiled.spec.operation(named: name)
-        {
-            declareCases(operation, status: outcome.status)
+        if let name = outcome.operation {
+            let pair = Declared(operation: name, status: outcome.status)
+            // Consecutive exchanges mostly repeat the last pair: comparing costs less than hashing.
+            if pair != lastDeclared, !declared.contains(pair), let operation = compiled.spec.operation(named: name) {
+                declareCases(operation, status: outcome.status)
+            }
+            lastDeclared = pair
         }
         for finding in outcome.findings {
             let key = Self.key(for: finding, operation: outcome.operation, status: outcome.status)
