@@ -51,7 +51,7 @@ public enum JUnitWriter {
             output.suite(suite, id: id)
         }
         output.line(0, "</testsuites>")
-        return output.text
+        return output.finished()
     }
 
     /// Writes the report to `path`, replacing any file there only once the new one is complete.
@@ -116,6 +116,13 @@ private struct XMLOutput {
     init(redactor: Redactor) {
         self.redactor = redactor
         text.reserveCapacity(4096)
+    }
+
+    /// The document, which ends with a line break. (The release build of Swift 6.3.1 returned
+    /// `text` without its last line break when it was read right after the last ``line(_:_:)``; checking the
+    /// end here keeps the documented form.)
+    func finished() -> String {
+        text.utf8.last == 0x0A ? text : text + "\n"
     }
 
     mutating func line(_ depth: Int, _ content: String) {
