@@ -158,27 +158,25 @@ __attribute__((target("avx2,popcnt,bmi"))) static ptrdiff_t scan_avx2(
     return i;
 }
 
-/// Lanes (as bits) of `v` equal to `c`.
-__attribute__((target("avx2"))) static inline uint32_t lanesEqual(__m256i v, char c) {
-    return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(c)));
-}
-
-/// Lanes of `v` from `low` to `high` (unsigned bytes).
-__attribute__((target("avx2"))) static inline uint32_t lanesIn(__m256i v, uint8_t low, uint8_t high) {
-    __m256i shifted = _mm256_sub_epi8(v, _mm256_set1_epi8((char)low));
-    __m256i limit = _mm256_set1_epi8((char)(high - low));
-    return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(shifted, limit), shifted));
-}
-
 /// The lanes set in a comparison's result, as bits.
 __attribute__((target("avx2"))) static inline uint32_t lanesOf(__m256i lanes) {
     return (uint32_t)_mm256_movemask_epi8(lanes);
+}
+
+/// Lanes (as bits) of `v` equal to `c`.
+__attribute__((target("avx2"))) static inline uint32_t lanesEqual(__m256i v, char c) {
+    return lanesOf(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(c)));
 }
 
 /// Lanes from `low` to `high` (unsigned bytes), as a vector.
 __attribute__((target("avx2"))) static inline __m256i vectorIn(__m256i v, uint8_t low, uint8_t high) {
     __m256i shifted = _mm256_sub_epi8(v, _mm256_set1_epi8((char)low));
     return _mm256_cmpeq_epi8(_mm256_min_epu8(shifted, _mm256_set1_epi8((char)(high - low))), shifted);
+}
+
+/// Lanes of `v` from `low` to `high` (unsigned bytes).
+__attribute__((target("avx2"))) static inline uint32_t lanesIn(__m256i v, uint8_t low, uint8_t high) {
+    return lanesOf(vectorIn(v, low, high));
 }
 
 /// The lane masks escaped text is judged by (bit p: lane p): always the first five, the others only
@@ -196,13 +194,13 @@ typedef struct {
 __attribute__((target("avx2"))) static inline EscapeLanes escapeLanes(__m256i v) {
     __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
     EscapeLanes lanes;
-    lanes.backslash = lanesOf(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')));
+    lanes.backslash = lanesEqual(v, '\\');
     // Signed: bytes of 0x80 and above are below 0x20 too.
     lanes.stops = lanesOf(
         _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')), _mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), v)));
-    lanes.u = lanesOf(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('u')));
+    lanes.u = lanesEqual(v, 'u');
     lanes.hex = lanesOf(_mm256_or_si256(vectorIn(v, '0', '9'), vectorIn(folded, 'a', 'f')));
-    lanes.d = lanesOf(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('d')));
+    lanes.d = lanesEqual(folded, 'd');
     return lanes;
 }
 
@@ -210,13 +208,13 @@ __attribute__((target("avx2"))) static inline EscapeLanes escapeLanes(__m256i v)
 __attribute__((target("avx2"))) static inline void surrogateDigits(__m256i v, uint64_t *high, uint64_t *low) {
     __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
     *high = lanesOf(_mm256_or_si256(vectorIn(v, '8', '9'), vectorIn(folded, 'a', 'b')));
-    *low = lanesOf(vectorIn(folded, 'c', 'f'));
+    *low = lanesIn(folded, 'c', 'f');
 }
 
 /// Lanes of `v` holding `0`, and `0` to `7`.
 __attribute__((target("avx2"))) static inline void asciiDigits(__m256i v, uint64_t *zero, uint64_t *upTo7) {
-    *zero = lanesOf(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('0')));
-    *upTo7 = lanesOf(vectorIn(v, '0', '7'));
+    *zero = lanesEqual(v, '0');
+    *upTo7 = lanesIn(v, '0', '7');
 }
 
 /// Judges a block of `width` (64 or 32) bytes, `v0` and (for 64) `v1`, whose first lane masks are
@@ -409,14 +407,11 @@ __attribute__((constructor)) static void fillKeptBytes(void) {
     }
 }
 
-/// Decodes a 32-byte block at `in` to `out` when every escape in it is `\"`, `\\` or `\/` and none is
-/// cut by the block's end (the block starts outside an escape): the backslashes that escape are
-/// dropped, 8 bytes at a time by a shuffle. Returns the bytes written, or -1 (nothing decided: the
-/// caller reads the block escape by escape).
-/// Unescapes a block of 32 bytes whose escapes are all `\"`, `\\` or `\/` (their backslashes
-/// given), writing the result to `out`; returns the number of bytes written, or -1 when another escape
-/// is in it. `*taken` is set to the bytes read: 32, or 31 when the last one begins an escape (the next
-/// block starts with it).
+/// Unescapes a 32-byte block at `in` (starting outside an escape, its backslashes given) to `out` when
+/// every escape in it is `\"`, `\\` or `\/`: the backslashes that escape are dropped, 8 bytes at a time
+/// by a shuffle. Returns the bytes written, or -1 when another escape is in it (the caller then reads
+/// the block escape by escape). `*taken` is set to the bytes read: 32, or 31 when the last one begins
+/// an escape (the next block starts with it).
 __attribute__((target("avx2,popcnt,bmi"))) static ptrdiff_t unescapeSimpleBlock(
     const uint8_t *in, uint8_t *out, uint32_t backslashes, ptrdiff_t *taken) {
     const uint32_t evenLanes = 0x55555555u;

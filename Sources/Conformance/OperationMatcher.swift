@@ -106,7 +106,6 @@ public struct OperationMatcher: Sendable {
             url.withUTF8 { bytes -> Located? in
                 let (start, end) = Self.pathRange(bytes)
                 let path = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                if path.isEmpty { return Self.root.withUnsafeBufferPointer { locate(upper, in: $0) } }
                 if path.contains(UInt8(ascii: "%")) {
                     return locateDecoding(upper, String(decoding: path, as: UTF8.self))
                 }
@@ -115,9 +114,8 @@ public struct OperationMatcher: Sendable {
         }
     }
 
-    private static let root: [UInt8] = [UInt8(ascii: "/")]
-
     /// Matches an undecoded path (no `%`): each candidate, server prefix removed first, on the path's bytes.
+    /// An empty candidate is the root: its one segment is empty, as that of `/` is.
     private func locate(_ method: UnsafeBufferPointer<UInt8>, in path: UnsafeBufferPointer<UInt8>) -> Located? {
         // Longest prefix first, each one found put in front: the shortest prefix removed is tried first,
         // the whole path last.
@@ -127,11 +125,7 @@ public struct OperationMatcher: Sendable {
         while position >= 0 {
             position -= 1
             let rest = UnsafeBufferPointer(rebasing: path[(position >= 0 ? stripped[position] : 0)...])
-            let found =
-                rest.isEmpty
-                ? Self.root.withUnsafeBufferPointer { root in Self.withSegments(of: root) { best(method, root, $0) } }
-                : Self.withSegments(of: rest) { best(method, rest, $0) }
-            if let found { return found }
+            if let found = Self.withSegments(of: rest, { best(method, rest, $0) }) { return found }
         }
         return nil
     }

@@ -1,11 +1,11 @@
 import ContractCore
 
-/// Small read helpers over a parsed JSON document.
 /// 10⁰ to 10¹⁵, each exactly a double.
 private let exactPowersOfTen: [Double] = [
     1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 ]
 
+/// Small read helpers over a parsed JSON document.
 extension JSONDocument {
     func member(_ name: String, of object: Int?) -> Int? {
         guard let object else { return nil }

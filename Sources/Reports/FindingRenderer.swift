@@ -78,7 +78,6 @@ public enum FindingRenderer {
         for (key, value) in extra { fields.append("\(JSONText.quote(key)): \(value)") }
         return "{\"summary\": {\(fields.joined(separator: ", "))}}"
     }
-
 }
 
 /// A plain-text table with left-aligned columns.
